@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the README's commands need on a fresh machine of this kind (Debian, root):
+# the PostgreSQL 15 server, pgTAP and pg_prove. Idempotent: installs only what is missing.
+set -euo pipefail
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+[ -f /usr/share/postgresql/15/extension/pgtap.control ] || need+=(postgresql-15-pgtap)
+command -v pg_prove >/dev/null 2>&1 || need+=(libtap-parser-sourcehandler-pgtap-perl)
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "ensure-deps: installing ${need[*]}" >&2
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null 2>&1 || { echo "ensure-deps: the .NET SDK (dotnet) is not on PATH" >&2; exit 1; }
