@@ -1,0 +1,58 @@
+using UserSync.Core.Checks;
+
+namespace UserSync.Core.Alerts;
+
+/// <summary>
+/// Decides what a run must say: one firing message per failed check, one resolved message per
+/// check that failed in the previous run and passes now. Pure, so every transition is unit-tested.
+/// </summary>
+public sealed class AlertPlanner(string environment, string runbookUrl)
+{
+    public IReadOnlyList<AlertMessage> Plan(
+        MonitoringRun current,
+        MonitoringRun? previous,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> samples)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(samples);
+        var failedBefore = previous?.Checks.Where(c => !c.Passed).Select(c => c.Name).ToHashSet() ?? [];
+        var messages = new List<AlertMessage>();
+        foreach (var check in current.Checks)
+        {
+            if (!check.Passed)
+            {
+                messages.Add(Message(check.Name, check.Severity, AlertStatus.Firing, check.Observed, check.Expected,
+                    current.RunId, current.CheckedAt, samples.GetValueOrDefault(check.Name) ?? []));
+            }
+            else if (failedBefore.Contains(check.Name))
+            {
+                messages.Add(Message(check.Name, check.Severity, AlertStatus.Resolved, check.Observed, check.Expected,
+                    current.RunId, current.CheckedAt, []));
+            }
+        }
+
+        return messages;
+    }
+
+    /// <summary>The run could not happen at all (database unreachable, timeout): itself critical.</summary>
+    public AlertMessage MonitorFailed(Guid runId, DateTimeOffset at, string reason) =>
+        Message(CheckNames.MonitorFailed, CheckSeverity.Critical, AlertStatus.Firing, reason, "the check run completes",
+            runId, at, []);
+
+    private AlertMessage Message(string check, CheckSeverity severity, AlertStatus status, string observed, string expected,
+        Guid runId, DateTimeOffset at, IReadOnlyList<string> samples) => new()
+        {
+            AlertId = $"{runId:N}:{check}:{status.ToString().ToLowerInvariant()}",
+            Environment = environment,
+            Check = check,
+            Severity = severity,
+            Status = status,
+            Observed = observed,
+            Expected = expected,
+            Samples = samples,
+            RunId = runId,
+            DetectedAt = at,
+            RunbookUrl = $"{runbookUrl}#{check.Replace('_', '-')}",
+            DedupKey = AlertMessage.DedupKeyFor(environment, check),
+        };
+}

@@ -1,0 +1,7 @@
+namespace UserSync.Core.Alerts;
+
+public enum AlertStatus
+{
+    Firing,
+    Resolved,
+}

@@ -1,0 +1,24 @@
+namespace UserSync.Core.Alerts;
+
+/// <summary>Masks emails (j***@example.com) and shortens ids, so alerts and logs carry no PII.</summary>
+public static class PiiMasker
+{
+    public static string MaskEmail(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return "(no email)";
+        }
+
+        var at = email.LastIndexOf('@');
+        if (at <= 0)
+        {
+            return "***";
+        }
+
+        return string.Concat(email.AsSpan(0, 1), "***", email.AsSpan(at));
+    }
+
+    /// <summary>The first 8 hex digits: enough to find the row, too little to be the id.</summary>
+    public static string ShortenId(Guid id) => id.ToString("N")[..8];
+}

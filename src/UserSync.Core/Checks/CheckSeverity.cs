@@ -1,0 +1,7 @@
+namespace UserSync.Core.Checks;
+
+public enum CheckSeverity
+{
+    Warning,
+    Critical,
+}

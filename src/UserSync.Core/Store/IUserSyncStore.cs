@@ -1,0 +1,26 @@
+using UserSync.Core.Checks;
+
+namespace UserSync.Core.Store;
+
+/// <summary>The user_sync SQL functions, called as the least-privilege user_sync_monitor role.</summary>
+public interface IUserSyncStore
+{
+    /// <summary>A session-level advisory lock that only one check run holds at a time; null when another run holds it.</summary>
+    Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken);
+
+    Task<MonitoringRun?> GetLatestRunAsync(CancellationToken cancellationToken);
+
+    Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken);
+
+    Task<SyncStats> GetStatsAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<MonitoringRun>> GetHistoryAsync(int days, CancellationToken cancellationToken);
+
+    /// <summary>Ghosts in id order after <paramref name="after"/> (keyset paging).</summary>
+    Task<IReadOnlyList<GhostUser>> GetGhostsAsync(int limit, Guid? after, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<GhostUser>> GetOrphansAsync(int limit, Guid? after, CancellationToken cancellationToken);
+
+    /// <summary>One bounded batch of user_sync.repair_ghost_users, in its own transaction.</summary>
+    Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, CancellationToken cancellationToken);
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using UserSync.Core.Checks;
+using UserSync.Core.Options;
+
+namespace UserSync.Core.Store;
+
+/// <summary>Npgsql + Dapper over the user_sync functions. Every physical connection gets the statement timeout.</summary>
+public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
+{
+    // One fixed key for the whole monitor ("USYNC1" in ASCII), so every host contends for the same lock.
+    private const long RunLockKey = 0x5553_594E_4331;
+
+    private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresUserSyncStore(UserSyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "usersync";
+        builder.ConnectionStringBuilder.CommandTimeout = options.StatementTimeoutSeconds + 5;
+        var timeout = options.StatementTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+        builder.UsePhysicalConnectionInitializer(
+            connection =>
+            {
+                using var command = new NpgsqlCommand($"set statement_timeout = '{timeout}s'", connection);
+                command.ExecuteNonQuery();
+            },
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand($"set statement_timeout = '{timeout}s'", connection);
+                await command.ExecuteNonQueryAsync();
+            });
+        _dataSource = builder.Build();
+    }
+
+    public async Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var acquired = await connection.ExecuteScalarAsync<bool>(
+                new CommandDefinition("select pg_try_advisory_lock(@key)", new { key = RunLockKey }, cancellationToken: cancellationToken));
+            if (acquired)
+            {
+                return new RunLock(connection);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    public async Task<MonitoringRun?> GetLatestRunAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync<MonitoringLogRow>("select * from user_sync.get_latest_sync_status()", null, cancellationToken))
+        .Select(r => r.ToRun()).SingleOrDefault();
+
+    public async Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken) =>
+        (await QueryAsync<MonitoringLogRow>("select * from user_sync.record_user_sync_metrics(@source)", new { source }, cancellationToken))
+        .Single().ToRun();
+
+    public async Task<SyncStats> GetStatsAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync<StatsRow>("select * from user_sync.get_user_sync_stats()", null, cancellationToken))
+        .Single().ToStats();
+
+    public async Task<IReadOnlyList<MonitoringRun>> GetHistoryAsync(int days, CancellationToken cancellationToken) =>
+        (await QueryAsync<MonitoringLogRow>("select * from user_sync.get_sync_status_history(@days)", new { days }, cancellationToken))
+        .Select(r => r.ToRun()).ToList();
+
+    public async Task<IReadOnlyList<GhostUser>> GetGhostsAsync(int limit, Guid? after, CancellationToken cancellationToken) =>
+        (await QueryAsync<PersonRow>(
+            "select user_id as id, email, created_at as createdat from user_sync.check_ghost_users(@limit, @after)",
+            new { limit, after }, cancellationToken))
+        .Select(r => new GhostUser(r.Id, r.Email, Utc(r.CreatedAt))).ToList();
+
+    public async Task<IReadOnlyList<GhostUser>> GetOrphansAsync(int limit, Guid? after, CancellationToken cancellationToken) =>
+        (await QueryAsync<PersonRow>(
+            "select profile_id as id, email, created_at as createdat from user_sync.check_orphaned_profiles(@limit, @after)",
+            new { limit, after }, cancellationToken))
+        .Select(r => new GhostUser(r.Id, r.Email, Utc(r.CreatedAt))).ToList();
+
+    public async Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, CancellationToken cancellationToken) =>
+        (await QueryAsync<RepairRow>(
+            "select user_id as id, created_at as createdat, repaired from user_sync.repair_ghost_users(@batchSize, @dryRun)",
+            new { batchSize, dryRun }, cancellationToken))
+        .Select(r => new RepairedUser(r.Id, Utc(r.CreatedAt), r.Repaired)).ToList();
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+
+    private static DateTimeOffset? Utc(DateTime? at) => at is { } value ? Utc(value) : null;
+
+    private async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    private sealed class RunLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        // Closing the session releases the lock even if the unlock below never runs.
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key = RunLockKey });
+            }
+            catch (NpgsqlException)
+            {
+                // The session is gone, and with it the lock.
+            }
+
+            await connection.DisposeAsync();
+        }
+    }
+
+#pragma warning disable IDE1006, CA1812 // Dapper rows: names match the SQL columns and Dapper instantiates them.
+    private sealed class MonitoringLogRow
+    {
+        public Guid run_id { get; set; }
+        public DateTime checked_at { get; set; }
+        public string status { get; set; } = "";
+        public long auth_users { get; set; }
+        public long profiles { get; set; }
+        public long ghost_users { get; set; }
+        public long orphaned_profiles { get; set; }
+        public long count_difference { get; set; }
+        public string trigger_state { get; set; } = "";
+        public bool trigger_enabled { get; set; }
+        public string checks { get; set; } = "[]";
+        public decimal duration_ms { get; set; }
+        public string run_by { get; set; } = "";
+        public string source { get; set; } = "";
+
+        public MonitoringRun ToRun() => new(
+            run_id,
+            Utc(checked_at),
+            Enum.Parse<SyncStatus>(status, ignoreCase: true),
+            auth_users, profiles, ghost_users, orphaned_profiles, count_difference,
+            trigger_state, trigger_enabled,
+            (JsonSerializer.Deserialize<List<CheckRow>>(checks, CheckJson) ?? []).Select(c => c.ToResult()).ToList(),
+            duration_ms, run_by, source);
+    }
+
+    private sealed class CheckRow
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("check_name")]
+        public string CheckName { get; set; } = "";
+        public string Severity { get; set; } = "";
+        public bool Passed { get; set; }
+        public string Observed { get; set; } = "";
+        public string Expected { get; set; } = "";
+
+        public CheckResult ToResult() =>
+            new(CheckName, Enum.Parse<CheckSeverity>(Severity, ignoreCase: true), Passed, Observed, Expected);
+    }
+
+    private sealed class StatsRow
+    {
+        public long auth_users { get; set; }
+        public long profiles { get; set; }
+        public long ghost_users { get; set; }
+        public long orphaned_profiles { get; set; }
+        public long count_difference { get; set; }
+        public string trigger_state { get; set; } = "";
+        public bool trigger_enabled { get; set; }
+        public DateTime measured_at { get; set; }
+
+        public SyncStats ToStats() => new(auth_users, profiles, ghost_users, orphaned_profiles, count_difference,
+            trigger_state, trigger_enabled, Utc(measured_at));
+    }
+
+    private sealed class PersonRow
+    {
+        public Guid Id { get; set; }
+        public string? Email { get; set; }
+        public DateTime? CreatedAt { get; set; }
+    }
+
+    private sealed class RepairRow
+    {
+        public Guid Id { get; set; }
+        public DateTime? CreatedAt { get; set; }
+        public bool Repaired { get; set; }
+    }
+#pragma warning restore IDE1006, CA1812
+}
