@@ -1,0 +1,24 @@
+using Spectre.Console;
+
+namespace UserSync.Cli;
+
+/// <summary>Where the CLI writes and what it reads from the process environment; tests pass their own.</summary>
+public sealed class CliEnvironment(TextWriter stdout, TextWriter stderr, Func<string, string?> variable)
+{
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Error { get; } = stderr;
+
+    public Func<string, string?> Variable { get; } = variable;
+
+    /// <summary>Tables and progress bars; plain text when the output is not a terminal.</summary>
+    public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(stdout),
+        Ansi = ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected
+            ? ColorSystemSupport.Detect
+            : ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
+}

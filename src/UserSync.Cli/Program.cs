@@ -1,0 +1,3 @@
+using UserSync.Cli;
+
+return await UserSyncCli.RunAsync(args, new CliEnvironment(Console.Out, Console.Error, Environment.GetEnvironmentVariable), CancellationToken.None);
