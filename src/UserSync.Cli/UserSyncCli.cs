@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Npgsql;
 using UserSync.Cli.Commands;
+using UserSync.Core.Runs;
 
 namespace UserSync.Cli;
 

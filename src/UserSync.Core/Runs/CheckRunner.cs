@@ -1,7 +1,5 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using UserSync.Core.Alerts;
 using UserSync.Core.Checks;
 using UserSync.Core.Options;
@@ -42,9 +40,9 @@ public sealed partial class CheckRunner(
             LogRecorded(logger, run.RunId, run.Status, run.GhostUsers, run.OrphanedProfiles, run.TriggerState, alerts.Count);
             return new CheckRunOutcome(CheckRunKind.Completed, run, alerts, null);
         }
-        catch (Exception ex) when (IsDatabaseFailure(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DatabaseFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
-            var reason = Describe(ex);
+            var reason = DatabaseFailure.Describe(ex);
             LogCouldNotRun(logger, reason);
             var alert = planner.MonitorFailed(Guid.NewGuid(), clock.GetUtcNow(), reason);
             return new CheckRunOutcome(CheckRunKind.CouldNotRun, null, [alert], reason);
@@ -77,21 +75,6 @@ public sealed partial class CheckRunner(
     private string Sample(GhostUser user) => _options.MaskPii
         ? $"{PiiMasker.ShortenId(user.UserId)} {PiiMasker.MaskEmail(user.Email)}"
         : $"{user.UserId} {user.Email ?? "(no email)"}";
-
-    private static bool IsDatabaseFailure(Exception ex) =>
-        ex is NpgsqlException or TimeoutException or SocketException
-        || ex.InnerException is not null && IsDatabaseFailure(ex.InnerException);
-
-    // What happened, without the connection string or server-side detail that could carry data.
-    private static string Describe(Exception ex) => ex switch
-    {
-        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => "a check statement hit the statement timeout",
-        PostgresException pg => $"the database refused the check (SQLSTATE {pg.SqlState})",
-        NpgsqlException { InnerException: TimeoutException } or TimeoutException => "the database did not answer in time",
-        NpgsqlException { InnerException: SocketException or IOException } => "the database could not be reached",
-        NpgsqlException => "the database connection failed",
-        _ => "the database could not be reached",
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Check run skipped: another run holds the lock (source {Source})")]
     private static partial void LogAlreadyRunning(ILogger logger, string source);
