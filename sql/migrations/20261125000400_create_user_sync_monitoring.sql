@@ -124,8 +124,11 @@ set search_path = ''
 as $$
   values ('ghost_users', 'critical', ghost_users = 0, ghost_users::text, '0'),
          ('orphaned_profiles', 'warning', orphaned_profiles = 0, orphaned_profiles::text, '0'),
-         ('count_parity', 'critical', auth_users = profiles,
-          pg_catalog.format('%s auth users, %s profiles', auth_users, profiles), 'equal'),
+         -- Fails when auth users outnumber profiles. A surplus of profiles is by definition
+         -- orphans, which orphaned_profiles reports as a warning; counting it critical here too
+         -- would make every orphan critical and "degraded" unreachable.
+         ('count_parity', 'critical', auth_users <= profiles,
+          pg_catalog.format('%s auth users, %s profiles', auth_users, profiles), 'no fewer profiles than auth users'),
          ('trigger_enabled', 'critical', trigger_state in ('enabled', 'enabled_always'), trigger_state, 'enabled')
 $$;
 revoke all on function user_sync.evaluate_checks(bigint, bigint, bigint, bigint, text) from public, anon, authenticated, service_role;
