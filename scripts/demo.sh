@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# The README's first command: the whole UserSync loop on a throwaway PostgreSQL 15 cluster.
-#   migrations (as `postgres`) -> 2,000 signups -> an incident (trigger disabled while signups
-#   continue) -> checks (critical) -> repair preview and batched repair -> checks (healthy) -> history.
+# The README's first command: the whole UserSync loop through the `usersync` CLI, on a throwaway
+# PostgreSQL 15 cluster: `usersync migrate` (as `postgres`) -> 5,000 signups -> an incident (the
+# trigger disabled while signups continue) -> `usersync check` (critical, alert messages as they
+# would be queued) -> `usersync repair` (dry run, then applied in batches) -> `usersync check`
+# (healthy, resolved messages) -> `usersync history`.
 # Leaves nothing behind: the cluster is stopped and removed on exit.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 scripts/ensure-deps.sh
+echo "building the usersync CLI..."
+dotnet build src/UserSync.Cli -c Release -v q -nologo >/dev/null
+usersync() { "$repo/src/UserSync.Cli/bin/Release/net10.0/usersync" "$@"; }
 
 work=$(mktemp -d /tmp/usersync-demo.XXXXXX)
 cleanup() { scripts/pgtmp.sh stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"; }
@@ -15,8 +20,6 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d app "$@"; }
-# The monitor logs in with its own least-privilege role, as a deployment does.
-monitor() { psql -X -q -v ON_ERROR_STOP=1 -U usersync_demo_monitor -d app "$@"; }
 
 step "Starting a throwaway PostgreSQL 15 cluster (Supabase roles, unix socket only)"
 conn=$(scripts/pgtmp.sh start "$work/pg" --supabase --owner-pid $$)
@@ -26,64 +29,46 @@ echo "cluster at $PGHOST"
 . scripts/db.sh
 create_supabase_db app
 
-step "Applying sql/migrations as role postgres (as 'supabase db push' does)"
-apply_migrations app
-ls sql/migrations | sed 's/^/  applied /'
+step "usersync migrate (as role postgres, as 'supabase db push' would)"
+usersync migrate --connection "Host=$PGHOST;Username=postgres;Database=app"
+# The monitor logs in with its own least-privilege role, as a deployment does.
 sql -U postgres -c "create role usersync_demo_monitor login in role user_sync_monitor"
+export USERSYNC_DB="Host=$PGHOST;Username=usersync_demo_monitor;Database=app" USERSYNC_ENVIRONMENT=demo
 
-step "2,000 signups through Supabase Auth's role (email, phone, anonymous, odd metadata)"
+step "5,000 signups through Supabase Auth's role (email, phone, anonymous, odd metadata)"
 sql <<'SQL'
 set role supabase_auth_admin;
 select count(standin.sign_up(
          case when g % 10 = 0 then null else 'user' || g || '@example.com' end,
          case g % 4 when 0 then '{}'::jsonb when 1 then jsonb_build_object('full_name', 'User ' || g)
                     when 2 then 'null'::jsonb else jsonb_build_object('full_name', g) end,
-         now() - (2000 - g) * interval '1 minute',
-         case when g % 10 = 0 then '+1555' || lpad(g::text, 7, '0') end))
-  from generate_series(1, 2000) g;
+         now() - (5000 - g) * interval '1 minute',
+         case when g % 10 = 0 then '+1555' || lpad(g::text, 7, '0') end)) as signups
+  from generate_series(1, 5000) g;
 SQL
-sql -c "select (select count(*) from auth.users) as auth_users, (select count(*) from public.users) as profiles"
+usersync check
 
-step "Incident: the trigger is disabled (say, by a restore script) while 150 signups continue"
+step "Incident: the trigger is disabled (say, by a restore script) while 300 signups continue"
 sql -c "alter table auth.users disable trigger on_auth_user_created"
-sql -c "set role supabase_auth_admin; select count(standin.sign_up('late' || g || '@example.com')) as signups_during_incident from generate_series(1, 150) g"
+sql -c "set role supabase_auth_admin; select count(standin.sign_up('late' || g || '@example.com')) as signups_during_incident from generate_series(1, 300) g"
 
-check() {
-  monitor <<'SQL'
-\pset footer off
-select c.check_name, c.severity, case when c.passed then 'pass' else 'FAIL' end as result, c.observed, c.expected
-  from user_sync.record_user_sync_metrics('demo') r, jsonb_to_recordset(r.checks)
-       as c(check_name text, severity text, passed boolean, observed text, expected text);
-select status as "overall status", duration_ms from user_sync.get_latest_sync_status();
-SQL
-}
+step "usersync check: critical, exit code 2, and the alert messages it would queue"
+set +e; usersync check; code=$?; set -e
+echo "exit code: $code (0 healthy, 1 degraded, 2 critical, 3 could not run)"
 
-step "Daily check (as user_sync_monitor, no BYPASSRLS)"
-check
-
-step "On-call re-enables the trigger; the ghosts remain until repaired"
+step "On-call re-enables the trigger and looks at the ghosts (masked)"
 sql -c "alter table auth.users enable trigger on_auth_user_created"
+usersync ghosts --limit 5
 
-step "Repair preview (dry run): the first 5 of the batch it would create"
-monitor -c "select user_id, created_at from user_sync.repair_ghost_users(50, true) limit 5"
-monitor -c "select count(*) as ghosts_listed, regexp_replace(min(email), '^(.)[^@]*', '\1***') as first_email_masked from user_sync.check_ghost_users()"
+step "usersync repair: dry run first, then applied in batches of 100"
+usersync repair --dry-run --batch-size 100 | tail -n 2
+usersync repair --apply --yes --batch-size 100
 
-step "Repair in batches of 50, one transaction each"
-batches=0 total=0
-while :; do
-  n=$(monitor -At -c "select count(*) from user_sync.repair_ghost_users(50, false)")
-  [ "$n" -gt 0 ] || break
-  batches=$((batches + 1)); total=$((total + n))
-  printf '  batch %d: %d profiles created\n' "$batches" "$n"
-done
-echo "repaired $total ghost users in $batches batches"
-sql -c "select count(*) as audit_rows, sum(affected_count) as audited_repairs, min(performed_by) as performed_by from user_sync.cleanup_audit_log"
+step "usersync check: healthy again, with resolved messages"
+usersync check
 
-step "Check again"
-check
-
-step "History (user_sync.get_sync_status_history(1))"
-monitor -c "select checked_at, status, ghost_users, orphaned_profiles, count_difference, trigger_state, source from user_sync.get_sync_status_history(1) order by checked_at"
+step "usersync history --days 1"
+usersync history --days 1
 
 cat <<'TXT'
 
@@ -91,5 +76,6 @@ Done. Where to look next:
   sql/migrations/        the trigger, the backfill and the monitoring SQL (adopt them as Supabase migrations)
   docs/database.md       what each object does, the decisions made, and how to deploy the monitor role
   docs/performance.md    signup overhead, check cost and backfill speed, measured
+  docs/cli.md            every usersync command and its exit codes
   scripts/test.sh        every test
 TXT
