@@ -209,6 +209,24 @@ $$;
 alter function user_sync.get_latest_sync_status() owner to postgres;
 revoke all on function user_sync.get_latest_sync_status() from public, anon, authenticated, service_role;
 
+-- The newest run recorded by one of the given sources. Hosts that deliver alerts compare with
+-- the newest run whose alerts were delivered, so a manual run (say, `usersync check`, which only
+-- prints) never swallows a firing -> resolved transition the channels must hear about.
+create or replace function user_sync.get_latest_sync_status_from(sources text[])
+returns setof user_sync.monitoring_log
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select * from user_sync.monitoring_log
+   where source = any (sources)
+   order by checked_at desc, id desc
+   limit 1
+$$;
+alter function user_sync.get_latest_sync_status_from(text[]) owner to postgres;
+revoke all on function user_sync.get_latest_sync_status_from(text[]) from public, anon, authenticated, service_role;
+
 create or replace function user_sync.get_sync_status_history(days integer default 30)
 returns setof user_sync.monitoring_log
 language plpgsql
@@ -238,6 +256,7 @@ grant execute on function
   user_sync.run_user_sync_quality_check(),
   user_sync.record_user_sync_metrics(text),
   user_sync.get_latest_sync_status(),
+  user_sync.get_latest_sync_status_from(text[]),
   user_sync.get_sync_status_history(integer),
   user_sync.repair_ghost_users(integer, boolean)
 to user_sync_monitor;

@@ -6,7 +6,7 @@
 -- Ids: users 04000000-0000-0000-0000-0000000000NN, monitoring_log run_ids 04000000-0000-0000-0000-0000000001NN.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(44);
+select plan(46);
 
 set local role supabase_auth_admin;
 select standin.sign_up('healthy@example.com', '{}', '2023-01-01 00:00:00+00', null, '04000000-0000-0000-0000-000000000001');
@@ -109,6 +109,11 @@ values ('04000000-0000-0000-0000-000000000101', now() - interval '10 days', 'cri
 select results_eq($$select run_id from user_sync.get_latest_sync_status()$$,
                   $$select run_id from run_latest$$,
                   'get_latest_sync_status returns the newest run, and only that one');
+select results_eq($$select run_id from user_sync.get_latest_sync_status_from(array['pgtap-old'])$$,
+                  $$values ('04000000-0000-0000-0000-000000000101'::uuid)$$,
+                  'get_latest_sync_status_from returns the newest run of the given sources only');
+select is_empty($$select from user_sync.get_latest_sync_status_from(array['timer'])$$,
+                'get_latest_sync_status_from is empty when no run came from those sources');
 select ok(exists (select from user_sync.get_sync_status_history(7) where run_id = (select run_id from run_latest)),
           'get_sync_status_history(7) includes today''s run');
 select ok(not exists (select from user_sync.get_sync_status_history(7)

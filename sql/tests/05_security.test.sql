@@ -6,7 +6,7 @@
 -- User ids: 05000000-0000-0000-0000-0000000000NN.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(54);
+select plan(56);
 
 -- anon and authenticated (the roles behind the REST API keys) can call no UserSync function
 -- and read no UserSync table.
@@ -18,6 +18,7 @@ select throws_ok($$select * from user_sync.get_user_sync_stats()$$, '42501', nul
 select throws_ok($$select * from user_sync.run_user_sync_quality_check()$$, '42501', null, 'anon cannot call run_user_sync_quality_check');
 select throws_ok($$select * from user_sync.record_user_sync_metrics()$$, '42501', null, 'anon cannot call record_user_sync_metrics');
 select throws_ok($$select * from user_sync.get_latest_sync_status()$$, '42501', null, 'anon cannot call get_latest_sync_status');
+select throws_ok($$select * from user_sync.get_latest_sync_status_from(array['timer'])$$, '42501', null, 'anon cannot call get_latest_sync_status_from');
 select throws_ok($$select * from user_sync.get_sync_status_history(30)$$, '42501', null, 'anon cannot call get_sync_status_history');
 select throws_ok($$select * from user_sync.repair_ghost_users(100, false)$$, '42501', null, 'anon cannot call repair_ghost_users');
 select throws_ok($$select from user_sync.monitoring_log$$, '42501', null, 'anon cannot read monitoring_log');
@@ -31,6 +32,7 @@ select throws_ok($$select * from user_sync.get_user_sync_stats()$$, '42501', nul
 select throws_ok($$select * from user_sync.run_user_sync_quality_check()$$, '42501', null, 'authenticated cannot call run_user_sync_quality_check');
 select throws_ok($$select * from user_sync.record_user_sync_metrics()$$, '42501', null, 'authenticated cannot call record_user_sync_metrics');
 select throws_ok($$select * from user_sync.get_latest_sync_status()$$, '42501', null, 'authenticated cannot call get_latest_sync_status');
+select throws_ok($$select * from user_sync.get_latest_sync_status_from(array['timer'])$$, '42501', null, 'authenticated cannot call get_latest_sync_status_from');
 select throws_ok($$select * from user_sync.get_sync_status_history(30)$$, '42501', null, 'authenticated cannot call get_sync_status_history');
 select throws_ok($$select * from user_sync.repair_ghost_users(100, false)$$, '42501', null, 'authenticated cannot call repair_ghost_users');
 select throws_ok($$select from user_sync.monitoring_log$$, '42501', null, 'authenticated cannot read monitoring_log');
@@ -86,7 +88,7 @@ select is((select count(*)::int from pg_catalog.pg_proc
             where prosecdef
               and (pronamespace = 'user_sync'::regnamespace
                    or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))),
-          11, 'the two checks above cover the 11 UserSync security definer functions');
+          12, 'the two checks above cover the 12 UserSync security definer functions');
 
 -- RLS on every UserSync table.
 
@@ -114,9 +116,10 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.run_user_sync_quality_check()',
                     'user_sync.record_user_sync_metrics(text)',
                     'user_sync.get_latest_sync_status()',
+                    'user_sync.get_latest_sync_status_from(text[])',
                     'user_sync.get_sync_status_history(integer)',
                     'user_sync.repair_ghost_users(integer,boolean)'],
-              'user_sync_monitor may execute exactly the eight monitoring functions');
+              'user_sync_monitor may execute exactly the nine monitoring functions');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');
 select table_privs_are('user_sync', 'monitoring_log', 'user_sync_monitor', '{}'::text[],

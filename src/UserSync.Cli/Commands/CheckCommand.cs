@@ -19,7 +19,7 @@ public static class CheckCommand
             await using var store = new Core.Store.PostgresUserSyncStore(options);
             var runner = new CheckRunner(store, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System,
                 NullLogger<CheckRunner>.Instance);
-            var outcome = await runner.RunAsync("cli", cancellationToken);
+            var outcome = await runner.RunAsync(AlertSources.Cli, cancellationToken);
 
             if (parsed.GetValue(json))
             {

@@ -33,7 +33,9 @@ public sealed partial class CheckRunner(
                 return new CheckRunOutcome(CheckRunKind.AlreadyRunning, null, [], "another check run holds the lock");
             }
 
-            var previous = await store.GetLatestRunAsync(cancellationToken);
+            var previous = AlertSources.IsDelivering(source)
+                ? await store.GetLatestRunFromAsync(AlertSources.Delivering, cancellationToken)
+                : await store.GetLatestRunAsync(cancellationToken);
             var run = await store.RecordRunAsync(source, cancellationToken);
             var samples = await SamplesAsync(run, cancellationToken);
             var alerts = planner.Plan(run, previous, samples);

@@ -10,6 +10,9 @@ public interface IUserSyncStore
 
     Task<MonitoringRun?> GetLatestRunAsync(CancellationToken cancellationToken);
 
+    /// <summary>The newest run recorded by one of <paramref name="sources"/>.</summary>
+    Task<MonitoringRun?> GetLatestRunFromAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken);
+
     Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken);
 
     Task<SyncStats> GetStatsAsync(CancellationToken cancellationToken);

@@ -63,6 +63,11 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
         (await QueryAsync<MonitoringLogRow>("select * from user_sync.get_latest_sync_status()", null, cancellationToken))
         .Select(r => r.ToRun()).SingleOrDefault();
 
+    public async Task<MonitoringRun?> GetLatestRunFromAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken) =>
+        (await QueryAsync<MonitoringLogRow>("select * from user_sync.get_latest_sync_status_from(@sources)",
+            new { sources = sources.ToArray() }, cancellationToken))
+        .Select(r => r.ToRun()).SingleOrDefault();
+
     public async Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken) =>
         (await QueryAsync<MonitoringLogRow>("select * from user_sync.record_user_sync_metrics(@source)", new { source }, cancellationToken))
         .Single().ToRun();
