@@ -7,7 +7,7 @@ using UserSync.Core.Options;
 
 namespace UserSync.Core.Store;
 
-/// <summary>Npgsql + Dapper over the user_sync functions. Every physical connection gets the statement timeout.</summary>
+/// <summary>Npgsql + Dapper over the user_sync functions. Every connection it opens runs with the statement timeout.</summary>
 public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
 {
     // One fixed key for the whole monitor ("USYNC1" in ASCII), so every host contends for the same lock.
@@ -15,6 +15,7 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
 
     private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _setStatementTimeout;
 
     public PostgresUserSyncStore(UserSyncOptions options)
     {
@@ -22,24 +23,13 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "usersync";
         builder.ConnectionStringBuilder.CommandTimeout = options.StatementTimeoutSeconds + 5;
-        var timeout = options.StatementTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
-        builder.UsePhysicalConnectionInitializer(
-            connection =>
-            {
-                using var command = new NpgsqlCommand($"set statement_timeout = '{timeout}s'", connection);
-                command.ExecuteNonQuery();
-            },
-            async connection =>
-            {
-                await using var command = new NpgsqlCommand($"set statement_timeout = '{timeout}s'", connection);
-                await command.ExecuteNonQueryAsync();
-            });
+        _setStatementTimeout = $"set statement_timeout = '{options.StatementTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s'";
         _dataSource = builder.Build();
     }
 
     public async Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await OpenAsync(cancellationToken);
         try
         {
             var acquired = await connection.ExecuteScalarAsync<bool>(
@@ -106,8 +96,26 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
 
     private async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         return await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    // On every open, not once per physical connection: the pool resets a returned connection with
+    // DISCARD ALL, which undoes a SET (and a startup option would not survive every pooler).
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(_setStatementTimeout, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private sealed class RunLock(NpgsqlConnection connection) : IAsyncDisposable

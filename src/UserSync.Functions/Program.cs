@@ -1,0 +1,4 @@
+using UserSync.Functions;
+
+var app = HandlerApp.Build(args);
+await app.RunAsync();
