@@ -17,3 +17,17 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "ensure-deps: the .NET SDK (dotnet) is not on PATH" >&2; exit 1; }
+
+# Azurite (a real Azure Storage queue on loopback) for the queue tests and local runs.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ ! -x "$repo/.tools/azurite/node_modules/.bin/azurite-queue" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "ensure-deps: installing azurite into .tools/azurite" >&2
+  mkdir -p "$repo/.tools/azurite"
+  (cd "$repo/.tools/azurite" && npm install --no-audit --no-fund --silent azurite@3.37.0 >/dev/null)
+fi

@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using UserSync.Core.Options;
+using UserSync.Core.Runs;
+using UserSync.Core.Store;
+using UserSync.Testing;
+
+namespace UserSync.Core.Tests.Integration;
+
+/// <summary>
+/// A fresh migrated database plus a login of its own that holds user_sync_monitor, the way a
+/// Supabase project gives the monitor its login. Role names are cluster-wide, so each is unique.
+/// </summary>
+internal sealed class MonitorDatabase
+{
+    private MonitorDatabase(PostgresCluster cluster, string name, string login)
+    {
+        Cluster = cluster;
+        Name = name;
+        Login = login;
+    }
+
+    public PostgresCluster Cluster { get; }
+
+    public string Name { get; }
+
+    public string Login { get; }
+
+    public static async Task<MonitorDatabase> CreateAsync(PostgresCluster cluster)
+    {
+        var name = await cluster.CreateDatabaseAsync();
+        var login = "monitor_" + Guid.NewGuid().ToString("N")[..16];
+        await cluster.ExecuteAsync("postgres", $"create role {login} login in role user_sync_monitor");
+        return new MonitorDatabase(cluster, name, login);
+    }
+
+    public UserSyncOptions Options(int statementTimeoutSeconds = 60) => new()
+    {
+        ConnectionString = Cluster.ConnectionString(Name, Login),
+        Environment = "test",
+        StatementTimeoutSeconds = statementTimeoutSeconds,
+        RunbookUrl = "https://runbooks.example/usersync.md",
+    };
+
+    public PostgresUserSyncStore Store(int statementTimeoutSeconds = 60) => new(Options(statementTimeoutSeconds));
+
+    public CheckRunner Runner(IUserSyncStore store, int statementTimeoutSeconds = 60) => new(
+        store,
+        Microsoft.Extensions.Options.Options.Create(Options(statementTimeoutSeconds)),
+        TimeProvider.System,
+        NullLogger<CheckRunner>.Instance);
+
+    /// <summary>Signups the trigger did not see (a data-only restore): auth rows without profiles.</summary>
+    public Task AddGhostsAsync(int count, string prefix = "ghost") => Cluster.ExecuteAsync(Name, $$"""
+        set session_replication_role = replica;
+        set role supabase_auth_admin;
+        select standin.sign_up('{{prefix}}' || g || '@example.com', '{}', now() - g * interval '1 minute')
+          from generate_series(1, {{count}}) g;
+        """);
+
+    /// <summary>Ordinary signups: the trigger creates their profiles.</summary>
+    public Task AddUsersAsync(int count) => Cluster.ExecuteAsync(Name, $"""
+        set role supabase_auth_admin;
+        select standin.sign_up('user' || g || '@example.com') from generate_series(1, {count}) g;
+        """);
+
+    /// <summary>Profiles whose auth row is gone (inserted with the foreign key's trigger skipped).</summary>
+    public Task AddOrphansAsync(int count) => Cluster.ExecuteAsync(Name, $"""
+        set session_replication_role = replica;
+        insert into public.users (id, email) select gen_random_uuid(), 'orphan' || g || '@example.com'
+          from generate_series(1, {count}) g;
+        """);
+
+    public Task<long> CountAsync(string table) => Cluster.ScalarAsync<long>(Name, $"select count(*) from {table}");
+
+    public async Task<List<Guid>> GuidsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Cluster.ConnectionString(Name, "supabase_admin", pooling: false));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>A supabase_admin session that takes an ACCESS EXCLUSIVE lock on monitoring_log and keeps it until disposed.</summary>
+    public async Task<IAsyncDisposable> LockMonitoringLogAsync()
+    {
+        var connection = new NpgsqlConnection(Cluster.ConnectionString(Name, "supabase_admin", pooling: false));
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("lock table user_sync.monitoring_log in access exclusive mode", connection, transaction);
+        await command.ExecuteNonQueryAsync();
+        return new TableLock(connection, transaction);
+    }
+
+    /// <summary>Polls (with a deadline) until a session of the monitor's login waits for a lock.</summary>
+    public async Task WaitUntilMonitorWaitsForALockAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Cluster.ScalarAsync<long>(Name,
+                   $"select count(*) from pg_stat_activity where usename = '{Login}' and wait_event_type = 'Lock'") == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the monitor never waited for the lock");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        private bool _released;
+
+        /// <summary>Ends the transaction and with it the lock; a second call does nothing.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}
