@@ -12,7 +12,11 @@ bin="$repo/.tools/azurite/node_modules/.bin/azurite-queue"
 cmd_stop() {
   local dir=$1
   if [ -f "$dir/azurite.pid" ]; then
-    kill "$(cat "$dir/azurite.pid")" 2>/dev/null || true
+    local pid
+    pid=$(cat "$dir/azurite.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
   fi
   rm -rf "$dir"
 }

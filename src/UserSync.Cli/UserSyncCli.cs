@@ -28,6 +28,7 @@ public static class UserSyncCli
                      HistoryCommand.Create(shared, environment),
                      GhostsCommand.Create(shared, environment),
                      RepairCommand.Create(shared, environment),
+                     EmulateCommand.Create(environment),
                  })
         {
             root.Subcommands.Add(command);
@@ -66,6 +67,21 @@ public static class UserSyncCli
         {
             await environment.Error.WriteLineAsync(
                 $"usersync: the database refused the call (SQLSTATE {ex.SqlState}): is the schema migrated ('usersync migrate') and does the login hold user_sync_monitor?");
+            return ExitCodes.CouldNotRun;
+        }
+        catch (HttpRequestException ex)
+        {
+            await environment.Error.WriteLineAsync($"usersync: cannot reach the handler: {ex.HttpRequestError}");
+            return ExitCodes.CouldNotRun;
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            await environment.Error.WriteLineAsync($"usersync: the queue service refused the call (HTTP {ex.Status}, {ex.ErrorCode ?? "no error code"})");
+            return ExitCodes.CouldNotRun;
+        }
+        catch (AggregateException ex) when (ex.InnerException is HttpRequestException or Azure.RequestFailedException)
+        {
+            await environment.Error.WriteLineAsync("usersync: cannot reach the queue service");
             return ExitCodes.CouldNotRun;
         }
         catch (NpgsqlException ex)

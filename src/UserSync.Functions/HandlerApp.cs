@@ -26,8 +26,8 @@ public static class HandlerApp
         // ASP.NET's request logs carry full URLs, and the host's keys ride in the query string
         // (?code=...). Nothing below Warning from the framework, so no URL or header reaches a log.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        var port = HandlerPort(builder.Configuration[PortSetting]);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        // Read when Kestrel is configured, so settings supplied by `configure` count too.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, HandlerPort(builder.Configuration[PortSetting])));
 
         builder.Services.AddUserSyncCore();
         builder.Services.AddOptions<DailyCheckOptions>().Bind(builder.Configuration).ValidateOnStart();
