@@ -36,7 +36,12 @@ scripts/pgtmp.sh stop "$pgdir"
 
 if [ -f UserSync.Functions.sln ] && grep -q 'Tests' UserSync.Functions.sln; then
   echo "== dotnet test"
-  if dotnet test UserSync.Functions.sln --nologo -v q --logger "console;verbosity=normal" >"$work/dotnet.out" 2>&1; then dn_rc=0; else dn_rc=$?; fi
+  # Build everything first: no project builds while tests run (the package test publishes for linux-x64).
+  if dotnet build UserSync.Functions.sln --nologo -v q >"$work/build.out" 2>&1; then
+    if dotnet test UserSync.Functions.sln --no-build --nologo -v q --logger "console;verbosity=normal" >"$work/dotnet.out" 2>&1; then dn_rc=0; else dn_rc=$?; fi
+  else
+    dn_rc=1; cp "$work/build.out" "$work/dotnet.out"
+  fi
   grep -E '^\s*(Failed|Passed|Skipped) |error|Total tests|Passed!|Failed!|^\s+(Error Message|Stack Trace)' "$work/dotnet.out" | grep -v '^\s*Passed ' || true
   dp=$( (grep -Eo 'Passed: +[0-9]+' "$work/dotnet.out" || true) | awk '{s+=$2} END {print s+0}')
   df=$( (grep -Eo 'Failed: +[0-9]+' "$work/dotnet.out" || true) | awk '{s+=$2} END {print s+0}')

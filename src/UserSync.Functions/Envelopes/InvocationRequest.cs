@@ -32,7 +32,7 @@ public sealed class InvocationRequest
                 return null;
             }
 
-            return new InvocationRequest(Property(root, "Data").Clone(), Property(root, "Metadata").Clone());
+            return new InvocationRequest(CloneOrDefault(Property(root, "Data")), CloneOrDefault(Property(root, "Metadata")));
         }
         catch (JsonException)
         {
@@ -57,6 +57,10 @@ public sealed class InvocationRequest
 
     public int? MetadataInt(string key) =>
         int.TryParse(MetadataString(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    // A missing Data or Metadata is a default JsonElement, which Clone() would throw on.
+    private static JsonElement CloneOrDefault(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Undefined ? default : element.Clone();
 
     private static JsonElement Property(JsonElement element, string name)
     {

@@ -123,7 +123,8 @@ public static class AdminApi
                             break;
                         case "apply":
                             return Invalid("apply", "must be true or false");
-                        case "batchSize" when property.Value.TryGetInt32(out var size) && size is >= 1 and <= MaxRepairBatch:
+                        case "batchSize" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var size)
+                                           && size is >= 1 and <= MaxRepairBatch:
                             batchSize = size;
                             break;
                         case "batchSize":

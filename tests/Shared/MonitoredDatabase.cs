@@ -1,12 +1,10 @@
-using UserSync.Testing;
-
-namespace UserSync.Cli.Tests;
+namespace UserSync.Testing;
 
 /// <summary>
 /// A fresh migrated database, a login of its own in user_sync_monitor (role names are
 /// cluster-wide, so each test gets a unique one), and the ways tests put users into it.
 /// </summary>
-internal sealed class MonitoredDatabase
+public sealed class MonitoredDatabase
 {
     private readonly PostgresCluster _cluster;
 
@@ -21,7 +19,11 @@ internal sealed class MonitoredDatabase
 
     public string Login { get; }
 
+    /// <summary>The monitor login on this database: what UserSync:ConnectionString holds in production.</summary>
     public string ConnectionString => _cluster.ConnectionString(Name, Login);
+
+    /// <summary>A superuser connection to this database, for setting up what a test needs.</summary>
+    public string AdminConnectionString => _cluster.ConnectionString(Name, "supabase_admin", pooling: false);
 
     public static async Task<MonitoredDatabase> CreateAsync(PostgresCluster cluster)
     {
@@ -32,15 +34,12 @@ internal sealed class MonitoredDatabase
     /// <summary>A login role, in user_sync_monitor or (to test refusals) in no role at all.</summary>
     public static async Task<string> CreateLoginAsync(PostgresCluster cluster, bool inMonitorRole)
     {
-        var login = "cli_" + Guid.NewGuid().ToString("N")[..16];
+        var login = "mon_" + Guid.NewGuid().ToString("N")[..16];
         await cluster.ExecuteAsync("postgres", inMonitorRole
             ? $"create role {login} login in role user_sync_monitor"
             : $"create role {login} login");
         return login;
     }
-
-    /// <summary>`usersync ARGS --connection &lt;this database as the monitor login&gt;`.</summary>
-    public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync([.. args, "--connection", ConnectionString]);
 
     /// <summary>Signups as Supabase Auth makes them: the trigger gives each a profile.</summary>
     public async Task<IReadOnlyList<string>> SignUpAsync(int count, string prefix = "member")
@@ -73,4 +72,15 @@ internal sealed class MonitoredDatabase
 
     private static string SignUps(IEnumerable<string> emails) =>
         $"select standin.sign_up(e) from unnest(array[{string.Join(", ", emails.Select(e => $"'{e}'"))}]::text[]) e;";
+
+    /// <summary>The ids of the ghosts in id order, as the database sees them.</summary>
+    public async Task<IReadOnlyList<Guid>> GhostIdsAsync()
+    {
+        var ids = await ScalarAsync<string>("select string_agg(user_id::text, ',' order by user_id) from user_sync.check_ghost_users()");
+        return ids.Split(',').Select(Guid.Parse).ToList();
+    }
+
+    /// <summary>What a request could have written: runs, audit rows and profiles.</summary>
+    public async Task<(long Runs, long Audits, long Profiles)> WritesAsync() =>
+        (await CountAsync("user_sync.monitoring_log"), await CountAsync("user_sync.cleanup_audit_log"), await CountAsync("public.users"));
 }
