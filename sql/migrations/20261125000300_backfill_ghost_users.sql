@@ -66,8 +66,11 @@ begin
     return;
   end if;
 
-  with batch as (
-    select a as u
+  -- Find the batch's ids on the two primary keys alone (index-only merge anti-join), then read
+  -- only those auth rows: selecting whole rows in the anti-join would fetch every auth row of
+  -- the scanned key range from the heap, ghost or not.
+  with ghost_ids as (
+    select a.id
       from auth.users a
      where not exists (select from public.users p where p.id = a.id)
      order by a.id
@@ -75,8 +78,9 @@ begin
   ), inserted as (
     insert into public.users (id, email, email_confirmed_at, full_name, avatar_url, created_at, updated_at)
     select v.*
-      from batch b
-     cross join lateral user_sync.profile_values(b.u) v
+      from ghost_ids g
+      join auth.users a on a.id = g.id
+     cross join lateral user_sync.profile_values(a) v
     on conflict (id) do nothing
     returning id
   )
@@ -88,10 +92,12 @@ begin
             pg_catalog.jsonb_build_object('batch_size', batch_size));
   end if;
 
+  -- Join the (sorted) ids to the table: `a.id = any (repaired_ids)` would compare every auth row
+  -- with every repaired id.
   return query
     select a.id, a.created_at, true
-      from auth.users a
-     where a.id = any (repaired_ids)
+      from pg_catalog.unnest(repaired_ids) r(id)
+      join auth.users a on a.id = r.id
      order by a.id;
 end
 $$;
