@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Npgsql;
 using UserSync.Core.Options;
 using UserSync.Core.Store;
 
@@ -48,6 +47,4 @@ public sealed class SharedOptions
     }
 
     public PostgresUserSyncStore Store(ParseResult parsed, CliEnvironment environment) => new(Resolve(parsed, environment));
-
-    internal static NpgsqlConnectionStringBuilder Builder(UserSyncOptions options) => new(options.ConnectionString);
 }
