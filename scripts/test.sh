@@ -9,6 +9,11 @@ cd "$repo"
 
 scripts/ensure-deps.sh
 
+# Tests talk to loopback only: keep the Azure Monitor exporter's self-telemetry (which probes the
+# Azure VM metadata address) off in every process they start (see src/UserSync.Functions/Telemetry.cs).
+export APPLICATIONINSIGHTS_STATSBEAT_DISABLED=true APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL=true \
+       APPLICATIONINSIGHTS_SDKSTATS_DISABLED=true APPLICATIONINSIGHTS_SDKSTATS_DISABLED_ALL=true
+
 work=$(mktemp -d /tmp/usersync-test.XXXXXX)
 pgdir="$work/pg"
 cleanup() { scripts/pgtmp.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$work"; }

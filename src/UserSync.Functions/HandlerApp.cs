@@ -40,6 +40,8 @@ public static class HandlerApp
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         configure?.Invoke(builder);
+        // After `configure`, so settings a caller supplies decide the exporters too.
+        Telemetry.Add(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();

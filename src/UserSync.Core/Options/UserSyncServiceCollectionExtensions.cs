@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using UserSync.Core.Runs;
 using UserSync.Core.Store;
+using UserSync.Core.Telemetry;
 
 namespace UserSync.Core.Options;
 
@@ -16,6 +17,9 @@ public static class UserSyncServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<UserSyncOptions>, UserSyncOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IUserSyncStore>(sp => new PostgresUserSyncStore(sp.GetRequiredService<IOptions<UserSyncOptions>>().Value));
+        services.AddSingleton(sp => new UserSyncTelemetry(
+            sp.GetRequiredService<IOptions<UserSyncOptions>>().Value.Environment,
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<CheckRunner>();
         return services;
     }

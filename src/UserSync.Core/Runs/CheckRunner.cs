@@ -4,6 +4,7 @@ using UserSync.Core.Alerts;
 using UserSync.Core.Checks;
 using UserSync.Core.Options;
 using UserSync.Core.Store;
+using UserSync.Core.Telemetry;
 
 namespace UserSync.Core.Runs;
 
@@ -17,11 +18,30 @@ public sealed partial class CheckRunner(
     IUserSyncStore store,
     IOptions<UserSyncOptions> options,
     TimeProvider clock,
-    ILogger<CheckRunner> logger)
+    ILogger<CheckRunner> logger,
+    UserSyncTelemetry? telemetry = null)
 {
     private readonly UserSyncOptions _options = options.Value;
 
     public async Task<CheckRunOutcome> RunAsync(string source, CancellationToken cancellationToken)
+    {
+        using var activity = UserSyncTelemetry.Source.StartActivity("usersync.check_run");
+        activity?.SetTag("usersync.source", source);
+        var started = clock.GetTimestamp();
+        var outcome = await RunOnceAsync(source, cancellationToken);
+        telemetry?.RecordRun(outcome, clock.GetElapsedTime(started));
+        activity?.SetTag("usersync.outcome", outcome.Kind.ToString());
+        activity?.SetTag("usersync.status", outcome.Run?.Status.ToString());
+        activity?.SetTag("usersync.alerts", outcome.Alerts.Count);
+        if (outcome.Kind == CheckRunKind.CouldNotRun)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.FailureReason);
+        }
+
+        return outcome;
+    }
+
+    private async Task<CheckRunOutcome> RunOnceAsync(string source, CancellationToken cancellationToken)
     {
         var planner = new AlertPlanner(_options.Environment, _options.RunbookUrl);
         try
