@@ -40,6 +40,17 @@ public static class Telemetry
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
+        if (configuration[AppInsightsSetting] is { Length: > 0 } logsConnection)
+        {
+            // The handler's own log lines (already free of PII, keys and URLs) go to AppTraces too,
+            // so the alert rules on dispatcher failures see them without the host's help.
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.AddAzureMonitorLogExporter(o => o.ConnectionString = logsConnection);
+            });
+        }
+
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("usersync-functions"))
             .WithMetrics(metrics =>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using UserSync.Core.Alerts;
 using UserSync.Core.Runs;
 using UserSync.Functions.Envelopes;
@@ -18,7 +20,11 @@ public static partial class DailyCheckFunction
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost($"/{FunctionCatalog.DailyCheck}", HandleAsync);
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, CheckRunner runner, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>How long a run waits for its metrics to be exported before it answers the host.</summary>
+    public static readonly TimeSpan MetricFlushTimeout = TimeSpan.FromSeconds(10);
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, CheckRunner runner, ILoggerFactory loggers,
+        IServiceProvider services, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(DailyCheckFunction).FullName!);
         var invocation = await InvocationRequest.ReadAsync(request, cancellationToken);
@@ -35,6 +41,10 @@ public static partial class DailyCheckFunction
             ? string.Create(CultureInfo.InvariantCulture, $"DailyCheck {outcome.Kind}: {run.Status}, {run.GhostUsers} ghost users, {run.OrphanedProfiles} orphaned profiles, trigger {run.TriggerState}; {outcome.Alerts.Count} alert message(s) queued.")
             : $"DailyCheck {outcome.Kind}: {outcome.FailureReason}; {outcome.Alerts.Count} alert message(s) queued.";
         logs.Add(summary);
+
+        // A Flex Consumption instance may be reclaimed soon after the invocation ends, before the
+        // periodic export: push this run's gauges and heartbeat out now.
+        services.GetService<MeterProvider>()?.ForceFlush((int)MetricFlushTimeout.TotalMilliseconds);
 
         var outputs = new JsonObject
         {

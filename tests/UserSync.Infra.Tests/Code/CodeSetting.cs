@@ -1,0 +1,4 @@
+namespace UserSync.Infra.Tests.Code;
+
+/// <summary>A setting (or connection) the code reads, and where that was found.</summary>
+internal sealed record CodeSetting(string Name, string Origin);

@@ -1,0 +1,53 @@
+namespace UserSync.Infra.Tests.Rules;
+
+/// <summary>
+/// The explicit exceptions to "the app settings are exactly what the code reads". Each entry says
+/// who reads the setting, or why the deployment leaves it unset; anything not explained here or by
+/// the code fails the tests, so an exception has to be written down to exist.
+/// </summary>
+internal static class PlatformSettings
+{
+    /// <summary>Settings infra sets that no UserSync code reads: the platform reads them.</summary>
+    public static IReadOnlyDictionary<string, string> ReadByPlatform { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // The Functions host sends its own logs and request telemetry with Entra ID as the
+        // user-assigned identity ("Authorization=AAD;ClientId=..."), which keeps working when
+        // Application Insights' local (key) auth is disabled.
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Functions host: Entra ID authentication of its own telemetry",
+    };
+
+    /// <summary>Settings the code reads that the deployment deliberately does not set.</summary>
+    public static IReadOnlyDictionary<string, string> LeftUnset { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // HandlerApp.PortSetting: the Functions host sets it when it starts the custom handler.
+        ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "set by the Functions host for the handler process",
+        // Telemetry.OtlpSetting: an optional second exporter; in Azure, telemetry goes to
+        // Application Insights through APPLICATIONINSIGHTS_CONNECTION_STRING.
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "optional OTLP exporter, not used in Azure",
+        // Telemetry.ConsoleSetting: local debugging only.
+        ["USERSYNC_TELEMETRY_CONSOLE"] = "local debugging only",
+    };
+
+    /// <summary>Settings the code reads that must be set whatever the code scan finds (the brief's literal list).</summary>
+    public static IReadOnlyList<string> AlwaysRequired { get; } = ["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+
+    /// <summary>
+    /// The suffixes of an identity-based connection ("&lt;connection&gt;__&lt;suffix&gt;") that the
+    /// Functions host understands. A binding naming connection X explains X__accountName etc.
+    /// </summary>
+    public static IReadOnlyList<string> IdentityConnectionSuffixes { get; } =
+        ["accountName", "credential", "clientId", "serviceUri", "blobServiceUri", "queueServiceUri", "tableServiceUri"];
+
+    /// <summary>Settings a Flex Consumption app must not have: the platform rejects or ignores them.</summary>
+    public static IReadOnlyDictionary<string, string> NotOnFlexConsumption { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["FUNCTIONS_WORKER_RUNTIME"] = "the runtime is functionAppConfig.runtime (name 'custom', version '1.0')",
+        ["FUNCTIONS_EXTENSION_VERSION"] = "Flex Consumption always runs Functions 4.x",
+        ["WEBSITE_RUN_FROM_PACKAGE"] = "the package comes from functionAppConfig.deployment.storage",
+        ["WEBSITE_CONTENTSHARE"] = "Flex Consumption has no content file share",
+        ["WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"] = "Flex Consumption has no content file share",
+        ["FUNCTIONS_WORKER_PROCESS_COUNT"] = "not supported on Flex Consumption",
+        ["SCM_DO_BUILD_DURING_DEPLOYMENT"] = "the package is prebuilt; remote build is a deployment option on Flex",
+        ["ENABLE_ORYX_BUILD"] = "the package is prebuilt; remote build is a deployment option on Flex",
+    };
+}
