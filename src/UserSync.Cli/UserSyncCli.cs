@@ -29,6 +29,7 @@ public static class UserSyncCli
                      GhostsCommand.Create(shared, environment),
                      RepairCommand.Create(shared, environment),
                      EmulateCommand.Create(environment),
+                     AlertsCommand.Create(environment),
                  })
         {
             root.Subcommands.Add(command);

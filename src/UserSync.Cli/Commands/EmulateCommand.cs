@@ -84,21 +84,6 @@ public static class EmulateCommand
         return new HttpClient { BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"), Timeout = TimeSpan.FromMinutes(10) };
     }
 
-    private static QueueServiceClient Queues(ParseResult parsed, Option<string?> storage, CliEnvironment environment)
-    {
-        var connection = parsed.GetValue(storage) ?? environment.Variable("AzureWebJobsStorage");
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            throw new CliUsageException("no queue storage: pass --storage or set AzureWebJobsStorage.");
-        }
-
-        try
-        {
-            return new QueueServiceClient(connection, FunctionsHostEmulator.QueueOptions);
-        }
-        catch (FormatException)
-        {
-            throw new CliUsageException("--storage / AzureWebJobsStorage is not a valid storage connection string.");
-        }
-    }
+    private static QueueServiceClient Queues(ParseResult parsed, Option<string?> storage, CliEnvironment environment) =>
+        QueueStorage.Service(parsed, storage, environment);
 }
