@@ -6,7 +6,7 @@
 -- User ids: 05000000-0000-0000-0000-0000000000NN.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(56);
+select plan(57);
 
 -- anon and authenticated (the roles behind the REST API keys) can call no UserSync function
 -- and read no UserSync table.
@@ -88,11 +88,11 @@ select is((select count(*)::int from pg_catalog.pg_proc
             where prosecdef
               and (pronamespace = 'user_sync'::regnamespace
                    or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))),
-          12, 'the two checks above cover the 12 UserSync security definer functions');
+          15, 'the two checks above cover the 15 UserSync security definer functions');
 
 -- RLS on every UserSync table.
 
-select tables_are('user_sync', array['cleanup_audit_log', 'monitoring_log'], 'schema user_sync holds exactly the two UserSync tables');
+select tables_are('user_sync', array['alert_deliveries', 'cleanup_audit_log', 'monitoring_log'], 'schema user_sync holds exactly the three UserSync tables');
 select is_empty($$select relname from pg_catalog.pg_class
                    where relnamespace = 'user_sync'::regnamespace and relkind in ('r', 'p') and not relrowsecurity$$,
                 'every table in schema user_sync has row level security enabled');
@@ -118,14 +118,19 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.get_latest_sync_status()',
                     'user_sync.get_latest_sync_status_from(text[])',
                     'user_sync.get_sync_status_history(integer)',
-                    'user_sync.repair_ghost_users(integer,boolean)'],
-              'user_sync_monitor may execute exactly the nine monitoring functions');
+                    'user_sync.repair_ghost_users(integer,boolean)',
+                    'user_sync.get_failure_streaks(text[])',
+                    'user_sync.claim_alert_delivery(text,text,interval)',
+                    'user_sync.complete_alert_delivery(text,text,boolean,integer,text)'],
+              'user_sync_monitor may execute exactly the nine monitoring functions and the three alerting ones');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');
 select table_privs_are('user_sync', 'monitoring_log', 'user_sync_monitor', '{}'::text[],
                        'user_sync_monitor has no direct privilege on monitoring_log');
 select table_privs_are('user_sync', 'cleanup_audit_log', 'user_sync_monitor', '{}'::text[],
                        'user_sync_monitor has no direct privilege on cleanup_audit_log');
+select table_privs_are('user_sync', 'alert_deliveries', 'user_sync_monitor', '{}'::text[],
+                       'user_sync_monitor has no direct privilege on alert_deliveries');
 
 -- As the monitor, with ghosts present: the definer functions see every user.
 
