@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
-using UserSync.Core.Alerts;
+using UserSync.Alerts;
 using UserSync.Core.Options;
 using UserSync.Functions.Functions;
 using UserSync.Functions.Http;
@@ -32,7 +32,6 @@ public static class HandlerApp
         builder.Services.AddUserSyncCore();
         builder.Services.AddOptions<DailyCheckOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DailyCheckOptions>, DailyCheckOptionsValidator>();
-        builder.Services.AddSingleton<IAlertDelivery, LoggingAlertDelivery>();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(json =>
         {
@@ -40,6 +39,9 @@ public static class HandlerApp
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         configure?.Invoke(builder);
+        // After `configure`: the channels registered depend on the settings it may add, and a
+        // delivery it registers (tests) wins over the dispatcher.
+        builder.Services.AddUserSyncAlerts(builder.Configuration);
         // After `configure`, so settings a caller supplies decide the exporters too.
         Telemetry.Add(builder);
 

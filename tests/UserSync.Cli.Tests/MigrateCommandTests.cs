@@ -21,9 +21,9 @@ public sealed class MigrateCommandTests(PostgresClusterFixture fixture)
         var result = await MigrateAsync(database);
 
         CliAssert.ExitCode(ExitCodes.Healthy, result);
-        Assert.Equal(4, MigrationFiles.Count);
+        Assert.Equal(5, MigrationFiles.Count);
         Assert.Equal(MigrationFiles.Select(f => $"applied {f}"), result.StdoutLines.Where(l => l.StartsWith("applied ", StringComparison.Ordinal)));
-        Assert.Equal(4L, await _cluster.ScalarAsync<long>(database, "select count(*) from user_sync.schema_versions"));
+        Assert.Equal(5L, await _cluster.ScalarAsync<long>(database, "select count(*) from user_sync.schema_versions"));
         Assert.Equal(0L, await _cluster.ScalarAsync<long>(database, "select ghost_users from user_sync.get_user_sync_stats()"));
     }
 

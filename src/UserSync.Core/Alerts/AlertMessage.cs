@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using UserSync.Core.Checks;
 
 namespace UserSync.Core.Alerts;
@@ -24,6 +25,28 @@ public sealed record AlertMessage
     public required DateTimeOffset DetectedAt { get; init; }
     public required string RunbookUrl { get; init; }
     public required string DedupKey { get; init; }
+
+    /// <summary>
+    /// Repeat policy: on a firing message for a check that already failed in the previous
+    /// delivering run, when its current failure streak began. Absent on a first failure and on
+    /// resolved messages, so schema version 1 readers without the field see nothing new.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>With <see cref="FailingSince"/>: how many runs in a row have failed, this one included (2 or more).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FailingRuns { get; init; }
+
+    /// <summary>True when this message repeats an incident still open ("still failing since ..., run N").</summary>
+    [JsonIgnore]
+    public bool IsRepeat => Status == AlertStatus.Firing && FailingSince is not null && FailingRuns > 1;
+
+    /// <summary>"still failing since 2026-11-25 02:00 UTC, run 3" for a repeat, else null. Channels add it to their text.</summary>
+    public string? RepeatNote() => IsRepeat
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"still failing since {FailingSince!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC, run {FailingRuns}")
+        : null;
 
     public static string DedupKeyFor(string environment, string check) => $"usersync:{environment}:{check}";
 }

@@ -5,13 +5,17 @@ namespace UserSync.Core.Alerts;
 /// <summary>
 /// Decides what a run must say: one firing message per failed check, one resolved message per
 /// check that failed in the previous run and passes now. Pure, so every transition is unit-tested.
+/// Repeat policy: a check that failed in the previous run too fires again (a new AlertId, so the
+/// ledger lets it through; the same DedupKey, so PagerDuty keeps one incident) and carries its
+/// failure streak ("still failing since ..., run N") from <c>streaks</c>.
 /// </summary>
 public sealed class AlertPlanner(string environment, string runbookUrl)
 {
     public IReadOnlyList<AlertMessage> Plan(
         MonitoringRun current,
         MonitoringRun? previous,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> samples)
+        IReadOnlyDictionary<string, IReadOnlyList<string>> samples,
+        IReadOnlyList<FailureStreak>? streaks = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(samples);
@@ -21,8 +25,17 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
         {
             if (!check.Passed)
             {
-                messages.Add(Message(check.Name, check.Severity, AlertStatus.Firing, check.Observed, check.Expected,
-                    current.RunId, current.CheckedAt, samples.GetValueOrDefault(check.Name) ?? []));
+                var message = Message(check.Name, check.Severity, AlertStatus.Firing, check.Observed, check.Expected,
+                    current.RunId, current.CheckedAt, samples.GetValueOrDefault(check.Name) ?? []);
+                // Only a streak the previous compared run belongs to is a repeat: without it the
+                // channels never heard of the earlier failures, so this is a first notification.
+                var streak = streaks?.FirstOrDefault(s => s.Check == check.Name);
+                if (failedBefore.Contains(check.Name) && streak is { FailingRuns: > 1 })
+                {
+                    message = message with { FailingSince = streak.FailingSince, FailingRuns = streak.FailingRuns };
+                }
+
+                messages.Add(message);
             }
             else if (failedBefore.Contains(check.Name))
             {

@@ -53,12 +53,17 @@ public sealed partial class CheckRunner(
                 return new CheckRunOutcome(CheckRunKind.AlreadyRunning, null, [], "another check run holds the lock");
             }
 
-            var previous = AlertSources.IsDelivering(source)
+            var delivering = AlertSources.IsDelivering(source);
+            var previous = delivering
                 ? await store.GetLatestRunFromAsync(AlertSources.Delivering, cancellationToken)
                 : await store.GetLatestRunAsync(cancellationToken);
             var run = await store.RecordRunAsync(source, cancellationToken);
             var samples = await SamplesAsync(run, cancellationToken);
-            var alerts = planner.Plan(run, previous, samples);
+            // Streaks over the same runs `previous` came from (delivering ones, or all), ending at this run.
+            IReadOnlyList<FailureStreak> streaks = previous is not null && run.Checks.Any(c => !c.Passed)
+                ? await store.GetFailureStreaksAsync(delivering ? AlertSources.Delivering : null, cancellationToken)
+                : [];
+            var alerts = planner.Plan(run, previous, samples, streaks);
             LogRecorded(logger, run.RunId, run.Status, run.GhostUsers, run.OrphanedProfiles, run.TriggerState, alerts.Count);
             return new CheckRunOutcome(CheckRunKind.Completed, run, alerts, null);
         }

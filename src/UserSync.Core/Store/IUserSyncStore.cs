@@ -13,6 +13,12 @@ public interface IUserSyncStore
     /// <summary>The newest run recorded by one of <paramref name="sources"/>.</summary>
     Task<MonitoringRun?> GetLatestRunFromAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For the newest run of <paramref name="sources"/> (every source when null): each failing
+    /// check's current failure streak (user_sync.get_failure_streaks), for the repeat policy.
+    /// </summary>
+    Task<IReadOnlyList<FailureStreak>> GetFailureStreaksAsync(IReadOnlyList<string>? sources, CancellationToken cancellationToken);
+
     Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken);
 
     Task<SyncStats> GetStatsAsync(CancellationToken cancellationToken);

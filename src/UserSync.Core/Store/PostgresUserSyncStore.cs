@@ -58,6 +58,12 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
             new { sources = sources.ToArray() }, cancellationToken))
         .Select(r => r.ToRun()).SingleOrDefault();
 
+    public async Task<IReadOnlyList<FailureStreak>> GetFailureStreaksAsync(IReadOnlyList<string>? sources, CancellationToken cancellationToken) =>
+        (await QueryAsync<StreakRow>(
+            "select check_name as checkname, failing_since as failingsince, failing_runs as failingruns from user_sync.get_failure_streaks(@sources)",
+            new { sources = sources?.ToArray() }, cancellationToken))
+        .Select(r => new FailureStreak(r.CheckName, Utc(r.FailingSince), r.FailingRuns)).ToList();
+
     public async Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken) =>
         (await QueryAsync<MonitoringLogRow>("select * from user_sync.record_user_sync_metrics(@source)", new { source }, cancellationToken))
         .Single().ToRun();
@@ -197,6 +203,13 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
         public Guid Id { get; set; }
         public string? Email { get; set; }
         public DateTime? CreatedAt { get; set; }
+    }
+
+    private sealed class StreakRow
+    {
+        public string CheckName { get; set; } = "";
+        public DateTime FailingSince { get; set; }
+        public int FailingRuns { get; set; }
     }
 
     private sealed class RepairRow

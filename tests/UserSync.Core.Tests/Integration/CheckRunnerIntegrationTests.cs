@@ -27,6 +27,25 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_check_still_failing_on_the_next_timer_run_re_notifies_with_its_streak_and_a_cli_run_between_does_not_break_it()
+    {
+        var db = await MonitorDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(1);
+        await using var store = db.Store();
+
+        var first = await db.Runner(store).RunAsync(AlertSources.Timer, CancellationToken.None);
+        await db.Runner(store).RunAsync(AlertSources.Cli, CancellationToken.None);
+        var third = await db.Runner(store).RunAsync(AlertSources.Timer, CancellationToken.None);
+
+        var before = first.Alerts.Single(a => a.Check == CheckNames.GhostUsers);
+        var again = third.Alerts.Single(a => a.Check == CheckNames.GhostUsers);
+        Assert.Null(before.FailingSince);
+        Assert.Equal((AlertStatus.Firing, first.Run!.CheckedAt, 2), (again.Status, again.FailingSince, again.FailingRuns));
+        Assert.Equal(before.DedupKey, again.DedupKey);
+        Assert.NotEqual(before.AlertId, again.AlertId);
+    }
+
+    [Fact]
     public async Task The_ghost_alert_carries_masked_samples_and_no_alert_carries_a_full_email()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);

@@ -180,6 +180,7 @@ public sealed class CheckRunnerTests
         _store.Setup(s => s.RecordRunAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(run);
         _store.Setup(s => s.GetGhostsAsync(It.IsAny<int>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         _store.Setup(s => s.GetOrphansAsync(It.IsAny<int>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _store.Setup(s => s.GetFailureStreaksAsync(It.IsAny<IReadOnlyList<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
     }
 
     private CheckRunner Runner() => new(

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using UserSync.Core.Options;
+
+namespace UserSync.Alerts;
+
+/// <summary>
+/// user_sync.alert_deliveries through its two functions, as the monitor's login: one row per alert
+/// and channel makes each channel receive each alert once, whatever the queue redelivers and
+/// however many dispatchers race.
+/// </summary>
+public sealed class AlertDeliveryLedger : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeSpan _lease;
+    private readonly string _setStatementTimeout;
+
+    public AlertDeliveryLedger(IOptions<UserSyncOptions> options, IOptions<AlertDeliveryLedgerOptions> ledgerOptions)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ledgerOptions);
+        var builder = new NpgsqlDataSourceBuilder(options.Value.ConnectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "usersync-alerts";
+        builder.ConnectionStringBuilder.CommandTimeout = options.Value.StatementTimeoutSeconds + 5;
+        _setStatementTimeout = $"set statement_timeout = '{options.Value.StatementTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s'";
+        _dataSource = builder.Build();
+        _lease = ledgerOptions.Value.ClaimLease;
+    }
+
+    public async Task<LedgerClaim> ClaimAsync(string alertId, string channel, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var answer = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "select user_sync.claim_alert_delivery(@alertId, @channel, @lease)",
+            new { alertId, channel, lease = _lease }, cancellationToken: cancellationToken));
+        return answer switch
+        {
+            "claimed" => LedgerClaim.Claimed,
+            "delivered" => LedgerClaim.Delivered,
+            "busy" => LedgerClaim.Busy,
+            _ => throw new InvalidOperationException($"claim_alert_delivery answered an unknown state '{answer}'."),
+        };
+    }
+
+    /// <summary>Delivered: final. Failed: the claim is released so the next try sends at once.</summary>
+    public async Task CompleteAsync(string alertId, string channel, ChannelDelivery outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "select user_sync.complete_alert_delivery(@alertId, @channel, @delivered, @statusCode, @detail)",
+            new
+            {
+                alertId,
+                channel,
+                delivered = outcome.Delivered,
+                statusCode = outcome.StatusCode is >= 100 and <= 599 ? outcome.StatusCode : null,
+                detail = outcome.Detail,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(_setStatementTimeout, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

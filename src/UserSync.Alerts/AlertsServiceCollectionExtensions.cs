@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using UserSync.Alerts.Channels;
+using UserSync.Core.Alerts;
+
+namespace UserSync.Alerts;
+
+public static class AlertsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Alert delivery for a host (needs AddUserSyncCore): the channels whose settings are present,
+    /// the routing rule (validated at start against those channels), the ledger and the dispatcher.
+    /// IAlertDelivery is the dispatcher when at least one channel is configured, else
+    /// LoggingAlertDelivery (every alert still leaves a log line).
+    /// </summary>
+    public static IServiceCollection AddUserSyncAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddConfiguredChannels(services, configuration);
+
+        services.AddOptions<AlertRoutingOptions>().BindConfiguration(AlertRoutingOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertRoutingOptions>, AlertRoutingOptionsValidator>());
+        services.AddOptions<AlertDeliveryLedgerOptions>().BindConfiguration(AlertDeliveryLedgerOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new AlertRouting(sp.GetRequiredService<IOptions<AlertRoutingOptions>>().Value));
+        services.TryAddSingleton<AlertDeliveryLedger>();
+        services.TryAddSingleton<AlertDispatcher>();
+        services.TryAddSingleton<LoggingAlertDelivery>();
+        // TryAdd: a host (or a test) that registered its own delivery keeps it.
+        services.TryAddSingleton<IAlertDelivery>(sp => sp.GetServices<IAlertChannel>().Any()
+            ? sp.GetRequiredService<AlertDispatcher>()
+            : sp.GetRequiredService<LoggingAlertDelivery>());
+        return services;
+    }
+
+    // A channel is registered when its section has settings; its own options validation then
+    // names whatever is missing. Email picks its provider from UserSync:Alerts:Email:Provider.
+    private static void AddConfiguredChannels(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEmailChannel(configuration);
+        if (configuration.GetSection(SlackOptions.SectionName).Exists())
+        {
+            services.AddSlackChannel();
+        }
+
+        if (configuration.GetSection(PagerDutyOptions.SectionName).Exists())
+        {
+            services.AddPagerDutyChannel();
+        }
+
+        if (configuration.GetSection(OutboxChannelOptions.SectionName).Exists())
+        {
+            services.AddOutboxChannel();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using UserSync.Core.Alerts;
+
+namespace UserSync.Alerts.Channels;
+
+/// <summary>
+/// Posts an alert to a Slack incoming webhook: a text fallback plus blocks (header, severity,
+/// check, observed vs expected, environment, run, masked samples, runbook link).
+/// </summary>
+public sealed partial class SlackChannel(IHttpClientFactory httpClientFactory, IOptions<SlackOptions> options, ILogger<SlackChannel> logger)
+    : IAlertChannel
+{
+    public const string ChannelName = "slack";
+
+    // Slack caps a section's text at 3000 characters; a few samples are enough to start looking.
+    private const int MaxSamples = 10;
+
+    public string Name => ChannelName;
+
+    public async Task<ChannelDelivery> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var webhook = options.Value.WebhookUrl ?? throw new InvalidOperationException("UserSync:Alerts:Slack:WebhookUrl is not configured.");
+        var client = httpClientFactory.CreateClient(ChannelName);
+        using var content = new StringContent(BuildPayload(alert).ToJsonString(), Encoding.UTF8, "application/json");
+        try
+        {
+            using var response = await client.PostAsync(webhook, content, cancellationToken);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                LogDelivered(logger, alert.AlertId, status);
+                return ChannelDelivery.Ok(status);
+            }
+
+            LogRejected(logger, alert.AlertId, status);
+            return ChannelDelivery.Failed(status, $"slack answered {status}");
+        }
+        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The exception's message can name the host; the detail names only the kind of error.
+            LogUnreachable(logger, alert.AlertId, ex.HttpRequestError.ToString());
+            return ChannelDelivery.Failed(null, $"slack unreachable ({ex.HttpRequestError})");
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogUnreachable(logger, alert.AlertId, "timeout");
+            return ChannelDelivery.Failed(null, "slack timed out");
+        }
+    }
+
+    /// <summary>The webhook body: {text, blocks}. Public so the payload can be shown and tested without a server.</summary>
+    public static JsonObject BuildPayload(AlertMessage alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var resolved = alert.Status == AlertStatus.Resolved;
+        var severity = alert.Severity.ToString().ToLowerInvariant();
+        var status = resolved ? "resolved" : "firing";
+        var label = resolved ? "RESOLVED" : severity.ToUpperInvariant();
+        var observed = Escape(MaskEmails(alert.Observed));
+        var expected = Escape(MaskEmails(alert.Expected));
+        var runbook = Escape(alert.RunbookUrl);
+
+        var blocks = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "header",
+                ["text"] = PlainText($"{(resolved ? ":white_check_mark:" : ":rotating_light:")} {label}: {alert.Check} ({alert.Environment})"),
+            },
+            new JsonObject
+            {
+                ["type"] = "section",
+                ["fields"] = new JsonArray(
+                    Mrkdwn($"*Severity*\n{severity}"),
+                    Mrkdwn($"*Status*\n{status}"),
+                    Mrkdwn($"*Check*\n{Escape(alert.Check)}"),
+                    Mrkdwn($"*Environment*\n{Escape(alert.Environment)}"),
+                    Mrkdwn($"*Observed*\n{observed}"),
+                    Mrkdwn($"*Expected*\n{expected}"),
+                    Mrkdwn($"*Run*\n`{alert.RunId:D}`"),
+                    Mrkdwn($"*Detected at*\n{alert.DetectedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC")),
+            },
+        };
+        if (alert.Samples.Count > 0)
+        {
+            var samples = alert.Samples.Take(MaxSamples).Select(s => $"• {Escape(MaskEmails(s))}");
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "section",
+                ["text"] = Mrkdwn($"*Samples (masked)*\n{string.Join('\n', samples)}"),
+            });
+        }
+
+        blocks.Add(new JsonObject { ["type"] = "section", ["text"] = Mrkdwn($"*Runbook:* <{runbook}|{runbook}>") });
+        blocks.Add(new JsonObject
+        {
+            ["type"] = "context",
+            ["elements"] = new JsonArray(Mrkdwn($"dedup key `{Escape(alert.DedupKey)}`")),
+        });
+
+        return new JsonObject
+        {
+            ["text"] = $"[{label}] user sync {Escape(alert.Check)} {status} ({Escape(alert.Environment)}): "
+                       + $"observed {observed}, expected {expected}. Runbook: <{runbook}>",
+            ["blocks"] = blocks,
+        };
+    }
+
+    private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };
+
+    private static JsonObject Mrkdwn(string text) => new() { ["type"] = "mrkdwn", ["text"] = text };
+
+    // Slack's mrkdwn treats these three as control characters.
+    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    // Alerts arrive masked; this keeps an unmasked address that slipped through out of Slack. Masking is idempotent.
+    private static string MaskEmails(string text) => EmailPattern().Replace(text, m => PiiMasker.MaskEmail(m.Value));
+
+    [GeneratedRegex(@"[^\s@<>()\[\],;:""]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailPattern();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} delivered to slack ({StatusCode})")]
+    private static partial void LogDelivered(ILogger logger, string alertId, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} rejected by slack ({StatusCode})")]
+    private static partial void LogRejected(ILogger logger, string alertId, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} not delivered to slack: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string alertId, string reason);
+}
