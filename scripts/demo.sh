@@ -52,8 +52,10 @@ step "Incident: the trigger is disabled (say, by a restore script) while 300 sig
 sql -c "alter table auth.users disable trigger on_auth_user_created"
 sql -c "set role supabase_auth_admin; select count(standin.sign_up('late' || g || '@example.com')) as signups_during_incident from generate_series(1, 300) g"
 
-step "usersync check: critical, exit code 2, and the alert messages it would queue"
-set +e; usersync check; code=$?; set -e
+step "usersync check: critical, exit code 2, the alert messages it would queue, rendered into the outbox"
+outbox="$repo/.artifacts/outbox"
+rm -rf "$outbox"
+set +e; usersync check --outbox "$outbox"; code=$?; set -e
 echo "exit code: $code (0 healthy, 1 degraded, 2 critical, 3 could not run)"
 
 step "On-call re-enables the trigger and looks at the ghosts (masked)"
@@ -72,10 +74,13 @@ usersync history --days 1
 
 cat <<'TXT'
 
-Done. Where to look next:
+Done. The alerts this run would have sent are in .artifacts/outbox/ (text and JSON).
+Where to look next:
   sql/migrations/        the trigger, the backfill and the monitoring SQL (adopt them as Supabase migrations)
   docs/database.md       what each object does, the decisions made, and how to deploy the monitor role
   docs/performance.md    signup overhead, check cost and backfill speed, measured
   docs/cli.md            every usersync command and its exit codes
+  docs/runbook.md        what on-call does about each alert
+  docs/deploy.md         from an empty subscription to a working monitor
   scripts/test.sh        every test
 TXT

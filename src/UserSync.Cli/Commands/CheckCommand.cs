@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
+using UserSync.Alerts.Channels;
 using UserSync.Core.Alerts;
 using UserSync.Core.Runs;
 
@@ -12,7 +13,11 @@ public static class CheckCommand
     {
         ArgumentNullException.ThrowIfNull(shared);
         var json = new Option<bool>("--json") { Description = "Print the run and its alert messages as JSON." };
-        var command = new Command("check", "Run the checks, record them, and print the alert messages they would queue.") { json };
+        var outbox = new Option<string?>("--outbox")
+        {
+            Description = "Also render each alert message as a channel would and write it (text + JSON) to this folder.",
+        };
+        var command = new Command("check", "Run the checks, record them, and print the alert messages they would queue.") { json, outbox };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var options = shared.Resolve(parsed, environment);
@@ -44,8 +49,34 @@ public static class CheckCommand
             }
 
             Render.Alerts(environment, outcome.Alerts);
+            if (parsed.GetValue(outbox) is { } folder)
+            {
+                await WriteOutboxAsync(folder, outcome.Alerts, environment, cancellationToken);
+            }
+
             return outcome.ExitCode;
         });
         return command;
+    }
+
+    // The outbox channel itself renders and writes, so what lands in the folder is exactly what a
+    // deployment with the outbox channel would produce.
+    private static async Task WriteOutboxAsync(string folder, IReadOnlyList<AlertMessage> alerts, CliEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var channel = new OutboxChannel(Microsoft.Extensions.Options.Options.Create(new OutboxChannelOptions { Directory = folder }),
+            NullLogger<OutboxChannel>.Instance);
+        foreach (var alert in alerts)
+        {
+            await environment.Out.WriteLineAsync();
+            await environment.Out.WriteLineAsync(OutboxChannel.Render(alert));
+            var delivery = await channel.SendAsync(alert, cancellationToken);
+            if (!delivery.Delivered)
+            {
+                throw new CliUsageException($"--outbox {folder}: {delivery.Detail}");
+            }
+        }
+
+        await environment.Out.WriteLineAsync($"{alerts.Count} alert message(s) written to {folder}");
     }
 }
