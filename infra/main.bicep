@@ -2,7 +2,7 @@
 // a Flex Consumption function app running the custom handler as a user-assigned identity, its
 // storage (deployment container, alert queue and poison queue) reached by that identity only,
 // Application Insights on a Log Analytics workspace, Key Vault holding the database connection
-// string, optional Azure Communication Services email, an action group and the alert rules.
+// string and the alert channels' secrets, optional Azure Communication Services email, an action group and the alert rules.
 //
 // Written by hand on a machine without a Bicep compiler: run `az bicep build --file infra/main.bicep`
 // before the first `azd up`. tests/UserSync.Infra.Tests checks what text alone can check.
@@ -26,7 +26,15 @@ param location string
 @description('Npgsql connection string of the monitor\'s database login (a role holding user_sync_monitor). Stored only as a Key Vault secret.')
 param databaseConnectionString string
 
-@description('Email address the Azure Monitor alert rules notify (the action group\'s receiver).')
+@secure()
+@description('Slack incoming-webhook URL for the Slack alert channel. Stored only as a Key Vault secret. Empty: no Slack channel.')
+param slackWebhookUrl string
+
+@secure()
+@description('PagerDuty Events API v2 routing key for the PagerDuty alert channel. Stored only as a Key Vault secret. Empty: no PagerDuty channel.')
+param pagerDutyRoutingKey string
+
+@description('Email address the Azure Monitor alert rules notify (the action group\'s receiver), and with deployEmail the handler\'s email channel.')
 param alertEmailAddress string
 
 @minLength(1)
@@ -134,6 +142,8 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     databaseConnectionString: databaseConnectionString
+    slackWebhookUrl: slackWebhookUrl
+    pagerDutyRoutingKey: pagerDutyRoutingKey
     identityPrincipalId: identity.outputs.principalId
     operatorPrincipalId: principalId
   }
@@ -161,6 +171,11 @@ module functionApp 'modules/functionapp.bicep' = {
     dailyCheckSchedule: dailyCheckSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    acsEndpoint: deployEmail ? email.outputs.endpoint : ''
+    acsSenderAddress: deployEmail ? email.outputs.senderAddress : ''
+    acsRecipient: deployEmail ? alertEmailAddress : ''
+    slackWebhookUrlUri: keyVault.outputs.slackWebhookUrlUri
+    pagerDutyRoutingKeyUri: keyVault.outputs.pagerDutyRoutingKeyUri
   }
 }
 
@@ -172,6 +187,7 @@ module email 'modules/email.bicep' = if (deployEmail) {
     emailServiceName: 'ecs-usersync-${resourceToken}'
     dataLocation: emailDataLocation
     tags: tags
+    identityPrincipalId: identity.outputs.principalId
   }
 }
 

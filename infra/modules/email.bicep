@@ -2,13 +2,20 @@
 // Azure-managed sender domain (DoNotReply@<guid>.azurecomm.net), for the email alert channel
 // (DESIGN.md §5). Communication Services resources are global; their data stays in dataLocation.
 //
-// The handler does not read any email setting yet (alerts go to the log until the channels land),
-// so this module sets no app setting and grants no role: the channel work adds both, and the
-// infra tests then require the settings it reads.
+// The function app's email channel (UserSync__Alerts__Email__Provider=acs) sends through the
+// Communication Services resource with Entra ID as the user-assigned identity: no access key.
 param communicationServiceName string
 param emailServiceName string
 param dataLocation string
 param tags object
+
+@description('Principal id of the function app\'s user-assigned identity (sends the alert email).')
+param identityPrincipalId string
+
+// Built-in role "Communication and Email Service Owner": the role Microsoft documents for sending
+// email with Entra ID (the data-plane send needs Microsoft.Communication/CommunicationServices
+// read/write actions, which no narrower built-in role holds). Scoped to this resource only.
+var communicationAndEmailServiceOwnerRole = '09976791-48a7-449e-bb21-39d1a415f350'
 
 resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
   name: emailServiceName
@@ -42,5 +49,15 @@ resource communicationService 'Microsoft.Communication/communicationServices@202
   }
 }
 
+resource identityEmailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communicationService.id, identityPrincipalId, communicationAndEmailServiceOwnerRole)
+  scope: communicationService
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', communicationAndEmailServiceOwnerRole)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 output endpoint string = 'https://${communicationService.properties.hostName}'
-output senderAddress string = 'DoNotReply@${managedDomain.properties.mailFromSenderDomain}'
+output senderAddress string = 'DoNotReply@${managedDomain.properties.fromSenderDomain}'

@@ -34,6 +34,24 @@ param dailyCheckSchedule string
 param maximumInstanceCount int
 param instanceMemoryMB int
 
+// Alert channels (docs/deploy.md, "Alert channels"). Each is optional: empty means the channel is
+// not configured, and then none of its app settings exist (the handler registers a channel whenever
+// its section exists, and validates it at start).
+@description('Communication Services endpoint (https://<host>) for the ACS email channel; empty: no email channel.')
+param acsEndpoint string = ''
+
+@description('Sender address of the ACS email channel (DoNotReply@<managed domain>).')
+param acsSenderAddress string = ''
+
+@description('Recipient of the ACS email channel.')
+param acsRecipient string = ''
+
+@description('Versionless Key Vault secret URI of the Slack webhook URL; empty: no Slack channel.')
+param slackWebhookUrlUri string = ''
+
+@description('Versionless Key Vault secret URI of the PagerDuty routing key; empty: no PagerDuty channel.')
+param pagerDutyRoutingKeyUri string = ''
+
 // azd finds the app to deploy to by this tag: it must equal the service name in azure.yaml.
 var azdServiceName = 'usersync'
 
@@ -96,13 +114,23 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+var emailConfigured = !empty(acsEndpoint)
+var slackConfigured = !empty(slackWebhookUrlUri)
+var pagerDutyConfigured = !empty(pagerDutyRoutingKeyUri)
+
+// The default routes name email, slack and pagerduty, and the handler rejects at start a route
+// naming a channel that is not configured: route to the configured channels only ('none' when a
+// route has none left; with no channel at all, alerts go to the log and routes are not checked).
+var criticalChannels = filter([
+  emailConfigured ? 'email' : ''
+  slackConfigured ? 'slack' : ''
+], channel => !empty(channel))
+
 // Every app setting, in one place. tests/UserSync.Infra.Tests holds this list against the code:
 // each setting the handler or its function.json files read is here, and each one here is read
-// by the code or is a documented platform setting.
-resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
-  parent: site
-  name: 'appsettings'
-  properties: {
+// by the code or is a documented platform setting. The channel objects below are conditional;
+// the test reader sees their members too.
+var baseSettings = {
     // The host's storage and the queue bindings' connection ("connection": "AzureWebJobsStorage"),
     // identity-based: account name + the user-assigned identity, no key.
     AzureWebJobsStorage__accountName: storageAccountName
@@ -121,7 +149,36 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     UserSync__AlertSamples: string(alertSamples)
     // DailyCheck's timer reads %DailyCheckSchedule%; the handler validates it at start.
     DailyCheckSchedule: dailyCheckSchedule
-  }
+    // Alert routes (AlertRoutingOptions.Routes), limited to the configured channels.
+    UserSync__Alerts__Routes__Critical: empty(criticalChannels) ? 'none' : join(criticalChannels, ',')
+    UserSync__Alerts__Routes__Warning: slackConfigured ? 'slack' : 'none'
+    UserSync__Alerts__Routes__Checks__trigger_enabled: pagerDutyConfigured ? 'pagerduty' : 'none'
+    UserSync__Alerts__Routes__Checks__monitor_failed: pagerDutyConfigured ? 'pagerduty' : 'none'
+}
+
+// Email through Communication Services, authenticated with Entra ID: DefaultAzureCredential picks
+// the user-assigned identity from AZURE_CLIENT_ID (it holds a sending role on the resource).
+var emailSettings = emailConfigured ? {
+    AZURE_CLIENT_ID: identityClientId
+    UserSync__Alerts__Email__Provider: 'acs'
+    UserSync__Alerts__Email__Acs__Endpoint: acsEndpoint
+    UserSync__Alerts__Email__Acs__SenderAddress: acsSenderAddress
+    UserSync__Alerts__Email__Acs__Recipients__0: acsRecipient
+} : {}
+
+// Secrets only as Key Vault references, resolved as the identity (keyVaultReferenceIdentity).
+var slackSettings = slackConfigured ? {
+    UserSync__Alerts__Slack__WebhookUrl: '@Microsoft.KeyVault(SecretUri=${slackWebhookUrlUri})'
+} : {}
+
+var pagerDutySettings = pagerDutyConfigured ? {
+    UserSync__Alerts__PagerDuty__RoutingKey: '@Microsoft.KeyVault(SecretUri=${pagerDutyRoutingKeyUri})'
+} : {}
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(baseSettings, emailSettings, slackSettings, pagerDutySettings)
 }
 
 output name string = site.name

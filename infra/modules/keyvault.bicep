@@ -45,6 +45,28 @@ resource databaseConnectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2023-
   }
 }
 
+var slackConfigured = !empty(slackWebhookUrl)
+var pagerDutyConfigured = !empty(pagerDutyRoutingKey)
+
+// The alert channels' secrets, each only when its channel is configured.
+resource slackWebhookUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (slackConfigured) {
+  parent: vault
+  name: 'usersync-slack-webhook-url'
+  properties: {
+    value: slackWebhookUrl
+    contentType: 'Slack incoming webhook URL'
+  }
+}
+
+resource pagerDutyRoutingKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (pagerDutyConfigured) {
+  parent: vault
+  name: 'usersync-pagerduty-routing-key'
+  properties: {
+    value: pagerDutyRoutingKey
+    contentType: 'PagerDuty Events API v2 routing key'
+  }
+}
+
 // Key Vault Secrets User: read secret values, nothing else. The platform resolves the Key Vault
 // reference with it (keyVaultReferenceIdentity). Granted on the vault so channel secrets added
 // later (Slack webhook, PagerDuty routing key) resolve the same way.
@@ -72,3 +94,6 @@ resource operatorSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04
 output name string = vault.name
 // Versionless: the app follows rotations (on restart, or within a day as the platform refreshes).
 output databaseConnectionStringUri string = databaseConnectionStringSecret.properties.secretUri
+// Versionless secret URIs of the channel secrets; empty when the channel is not configured.
+output slackWebhookUrlUri string = slackConfigured ? slackWebhookUrlSecret.properties.secretUri : ''
+output pagerDutyRoutingKeyUri string = pagerDutyConfigured ? pagerDutyRoutingKeySecret.properties.secretUri : ''

@@ -31,9 +31,17 @@ public sealed class AppSettingsTests
         Assert.Equal(
             [
                 "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+                "AZURE_CLIENT_ID",
                 "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential",
                 "DailyCheckSchedule",
-                "UserSync__AlertSamples", "UserSync__ConnectionString", "UserSync__Environment", "UserSync__MaskPii",
+                "UserSync__AlertSamples",
+                "UserSync__Alerts__Email__Acs__Endpoint", "UserSync__Alerts__Email__Acs__Recipients__0",
+                "UserSync__Alerts__Email__Acs__SenderAddress", "UserSync__Alerts__Email__Provider",
+                "UserSync__Alerts__PagerDuty__RoutingKey",
+                "UserSync__Alerts__Routes__Checks__monitor_failed", "UserSync__Alerts__Routes__Checks__trigger_enabled",
+                "UserSync__Alerts__Routes__Critical", "UserSync__Alerts__Routes__Warning",
+                "UserSync__Alerts__Slack__WebhookUrl",
+                "UserSync__ConnectionString", "UserSync__Environment", "UserSync__MaskPii",
                 "UserSync__RunbookUrl", "UserSync__StatementTimeoutSeconds",
             ],
             Template.AppSettings.Select(s => s.Name).Order(StringComparer.Ordinal));
@@ -140,5 +148,62 @@ public sealed class AppSettingsTests
             "    DailyCheckSchedule: dailyCheckSchedule\n    FUNCTIONS_WORKER_RUNTIME: 'custom'\n");
 
         Assert.Contains(AppSettingRules.NotOnFlexConsumption(broken), p => p.StartsWith("FUNCTIONS_WORKER_RUNTIME ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_setting_in_a_conditional_object_is_seen()
+    {
+        // A channel's settings live in a var that is {} unless the channel is configured, merged
+        // with union(): the reader must follow the var and read the object inside the condition.
+        var variant = Template.Edit(FunctionApp, "var pagerDutySettings = pagerDutyConfigured ? {\n",
+            "var teamsSettings = !empty(teamsWebhookUrlUri) ? {\n    UserSync__Alerts__Teams__WebhookUrl: teamsWebhookUrlUri\n} : {}\n\nvar pagerDutySettings = pagerDutyConfigured ? {\n")
+        .Edit(FunctionApp, "union(baseSettings, emailSettings, slackSettings, pagerDutySettings)",
+            "union(baseSettings, emailSettings, slackSettings, pagerDutySettings, teamsSettings)");
+
+        Assert.Contains(Template.AppSettings, s => s.Name == "UserSync__Alerts__Slack__WebhookUrl");
+        Assert.Contains(Template.AppSettings, s => s.Name == "UserSync__Alerts__Email__Acs__Endpoint");
+        Assert.Contains(variant.AppSettings, s => s.Name == "UserSync__Alerts__Teams__WebhookUrl");
+        Assert.Contains(AppSettingRules.Unexplained(Deployed, variant), p => p.StartsWith("UserSync__Alerts__Teams__WebhookUrl ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_conditional_setting_dropped_from_infra_is_reported_missing()
+    {
+        var broken = Template.Edit(FunctionApp, "    UserSync__Alerts__Slack__WebhookUrl: '@Microsoft.KeyVault(SecretUri=${slackWebhookUrlUri})'\n", "");
+
+        Assert.Contains(AppSettingRules.Missing(Deployed, broken), p => p.StartsWith("UserSync__Alerts__Slack__WebhookUrl ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_new_knob_in_a_section_left_unset_is_not_required()
+    {
+        var code = Deployed.EditSource("ChannelHttpOptions.cs",
+            "public int MaxRetries { get; set; } = 4;",
+            "public int MaxRetries { get; set; } = 4;\n\n    public int MaxConnections { get; set; } = 8;");
+
+        Assert.Contains(code.SettingsRead, s => s.Name == "UserSync__Alerts__Http__MaxConnections");
+        Assert.DoesNotContain(AppSettingRules.Missing(code, Template), p => p.StartsWith("UserSync__Alerts__Http__", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_new_required_looking_alert_setting_outside_the_sections_left_unset_is_reported_missing()
+    {
+        var code = Deployed.EditSource("SlackOptions.cs",
+            "public Uri? WebhookUrl { get; init; }",
+            "public Uri? WebhookUrl { get; init; }\n\n    public string Channel { get; init; } = \"\";");
+
+        Assert.Contains(AppSettingRules.Missing(code, Template), p => p.StartsWith("UserSync__Alerts__Slack__Channel ", StringComparison.Ordinal));
+        Assert.False(PlatformSettings.IsLeftUnset("UserSync__Alerts__HttpProxy"));
+        Assert.True(PlatformSettings.IsLeftUnset("UserSync__Alerts__Http__MaxRetries"));
+    }
+
+    [Fact]
+    public void Channel_secrets_are_Key_Vault_references()
+    {
+        foreach (var name in new[] { "UserSync__Alerts__Slack__WebhookUrl", "UserSync__Alerts__PagerDuty__RoutingKey" })
+        {
+            var setting = Assert.Single(Template.AppSettings, s => s.Name == name);
+            Assert.StartsWith("'@Microsoft.KeyVault(SecretUri=", setting.Value, StringComparison.Ordinal);
+        }
     }
 }

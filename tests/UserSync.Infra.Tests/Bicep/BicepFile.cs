@@ -139,6 +139,60 @@ internal sealed partial class BicepFile
         return entries;
     }
 
+    /// <summary>
+    /// The members of every object literal in the expression between <paramref name="start"/> and
+    /// <paramref name="end"/>, and of the objects in the top-level vars it names (followed
+    /// recursively): <c>union(base, cond ? { A: x } : {})</c> yields base's members and A. Values
+    /// are not searched, so an object inside a member's value is not taken for more members.
+    /// </summary>
+    public IReadOnlyList<BicepEntry> ObjectMembers(int start, int end) => ObjectMembers(start, end, new HashSet<string>(StringComparer.Ordinal));
+
+    private List<BicepEntry> ObjectMembers(int start, int end, HashSet<string> followed)
+    {
+        var entries = new List<BicepEntry>();
+        var i = start;
+        while (i < Math.Min(end, Skeleton.Length))
+        {
+            if (Skeleton[i] == '{')
+            {
+                entries.AddRange(Entries(i));
+                i = Matching(i) + 1;
+                continue;
+            }
+
+            if ((i == 0 || !(char.IsLetterOrDigit(Skeleton[i - 1]) || Skeleton[i - 1] is '_' or '.'))
+                && WordAt().Match(Skeleton, i) is { Success: true } word && word.Index == i)
+            {
+                if (followed.Add(word.Value) && VarSpan(word.Value) is { } span)
+                {
+                    entries.AddRange(ObjectMembers(span.Start, span.End, followed));
+                }
+
+                i += word.Length;
+                continue;
+            }
+
+            i++;
+        }
+
+        return entries;
+    }
+
+    /// <summary>Where a top-level var's value starts and ends in the file, or null.</summary>
+    private (int Start, int End)? VarSpan(string name)
+    {
+        foreach (var m in Declarations(VarRegex()))
+        {
+            if (m.Groups["name"].Value == name)
+            {
+                var start = m.Groups["value"].Index;
+                return (start, ValueEnd(start, Code.Length));
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Index of the bracket closing the one at <paramref name="open"/>, counted on the skeleton.</summary>
     public int Matching(int open)
     {
@@ -399,4 +453,7 @@ internal sealed partial class BicepFile
 
     [GeneratedRegex(@"^[A-Za-z_]\w*$")]
     private static partial Regex Identifier();
+
+    [GeneratedRegex(@"\G[A-Za-z_]\w*")]
+    private static partial Regex WordAt();
 }

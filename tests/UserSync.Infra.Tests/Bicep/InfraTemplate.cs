@@ -77,7 +77,10 @@ internal sealed partial class InfraTemplate
 
     /// <summary>
     /// Every app setting the template sets: the members of each <c>Microsoft.Web/sites/config</c>
-    /// named 'appsettings', and any <c>siteConfig.appSettings</c> array of a site.
+    /// named 'appsettings' (an object, or an expression such as
+    /// <c>union(baseSettings, slackConfigured ? { ... } : {})</c>, whose object literals and the
+    /// vars it names are all read, so a conditional setting counts as set), and any
+    /// <c>siteConfig.appSettings</c> array of a site.
     /// </summary>
     public IReadOnlyList<AppSetting> AppSettings
     {
@@ -86,9 +89,11 @@ internal sealed partial class InfraTemplate
             var settings = new List<AppSetting>();
             foreach (var resource in Resources)
             {
-                if (resource.TypeName == "Microsoft.Web/sites/config" && BicepFile.Literal(resource.Value("name") ?? "") == "appsettings")
+                if (resource.TypeName == "Microsoft.Web/sites/config" && BicepFile.Literal(resource.Value("name") ?? "") == "appsettings"
+                    && resource.Entries.FirstOrDefault(e => e.Key == "properties") is { } properties)
                 {
-                    settings.AddRange(resource.Members("properties").Select(e => new AppSetting(resource.File.Path, e.Key, e.Value)));
+                    settings.AddRange(resource.File.ObjectMembers(properties.ValueStart, resource.File.Code.IndexOf(properties.Value, properties.ValueStart, StringComparison.Ordinal) + properties.Value.Length)
+                        .Select(e => new AppSetting(resource.File.Path, e.Key, e.Value)));
                 }
 
                 if (resource.TypeName == "Microsoft.Web/sites")

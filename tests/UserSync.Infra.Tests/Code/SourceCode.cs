@@ -135,7 +135,9 @@ internal sealed partial class SourceCode
     [GeneratedRegex(@"const\s+string\s+SectionName\s*=\s*""(?<section>[^""]+)""")]
     private static partial Regex SectionName();
 
-    [GeneratedRegex(@"public\s+(?:required\s+)?[\w.<>?,\[\] ]+?\s+(?<name>\w+)\s*\{\s*get;\s*(?:set|init);")]
+    // Settable properties, and get-only ones with an initializer (collections the binder fills,
+    // e.g. IList<string> Recipients { get; } = [], set as "<section>__Recipients__0").
+    [GeneratedRegex(@"public\s+(?:required\s+)?[\w.<>?,\[\] ]+?\s+(?<name>\w+)\s*\{\s*get;\s*(?:(?:set|init);|\}\s*=)")]
     private static partial Regex OptionProperty();
 
     [GeneratedRegex(@"const\s+string\s+(?<name>\w*Setting)\s*=\s*""(?<value>[^""]+)""")]

@@ -13,11 +13,13 @@ internal static class AppSettingRules
         var problems = new List<string>();
         var required = code.SettingsRead
             .Concat(PlatformSettings.AlwaysRequired.Select(name => new CodeSetting(name, "required by the deployment brief")))
-            .Where(s => !PlatformSettings.LeftUnset.ContainsKey(s.Name))
+            .Where(s => !PlatformSettings.IsLeftUnset(s.Name))
             .GroupBy(s => s.Name, StringComparer.Ordinal);
         foreach (var setting in required)
         {
-            if (!set.Contains(setting.Key))
+            // A collection, dictionary or nested options property is set through its children
+            // ("...__Recipients__0", "...__Routes__Critical").
+            if (!set.Contains(setting.Key) && !set.Any(name => name.StartsWith(setting.Key + "__", StringComparison.Ordinal)))
             {
                 problems.Add($"{setting.Key} is read by the code ({setting.First().Origin}) but no app setting in infra sets it.");
             }
@@ -46,6 +48,7 @@ internal static class AppSettingRules
         var connections = code.Connections.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         return infra.AppSettings
             .Where(s => !read.Contains(s.Name)
+                && !read.Any(r => s.Name.StartsWith(r + "__", StringComparison.Ordinal))
                 && !PlatformSettings.AlwaysRequired.Contains(s.Name)
                 && !PlatformSettings.ReadByPlatform.ContainsKey(s.Name)
                 && !IsConnectionSetting(s.Name, connections))

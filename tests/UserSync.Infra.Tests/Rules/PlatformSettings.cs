@@ -14,6 +14,8 @@ internal static class PlatformSettings
         // user-assigned identity ("Authorization=AAD;ClientId=..."), which keeps working when
         // Application Insights' local (key) auth is disabled.
         ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Functions host: Entra ID authentication of its own telemetry",
+        // Set with the ACS email channel, which authenticates with Entra ID (no access key).
+        ["AZURE_CLIENT_ID"] = "Azure.Identity DefaultAzureCredential picks the user-assigned identity",
     };
 
     /// <summary>Settings the code reads that the deployment deliberately does not set.</summary>
@@ -26,7 +28,32 @@ internal static class PlatformSettings
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "optional OTLP exporter, not used in Azure",
         // Telemetry.ConsoleSetting: local debugging only.
         ["USERSYNC_TELEMETRY_CONSOLE"] = "local debugging only",
+        // Alert-delivery tuning with safe defaults (README, "The Azure Functions app").
+        ["UserSync__Alerts__PagerDuty__BaseUrl"] = "optional; default documented in README",
+        ["UserSync__Alerts__Email__Acs__PollInterval"] = "optional; default documented in README",
+        ["UserSync__Alerts__Email__Acs__MaxPolls"] = "optional; default documented in README",
+        // The deployment's ACS channel authenticates with Entra ID (AZURE_CLIENT_ID), not a key.
+        ["UserSync__Alerts__Email__Acs__AccessKey"] = "the deployment authenticates to ACS with Entra ID, not a key",
     };
+
+    /// <summary>
+    /// Whole sections (options objects, dictionaries) the deployment leaves unset: a setting is
+    /// covered when it is the section itself or lies under it ("&lt;section&gt;__..."), so a new knob
+    /// there needs no entry while a new setting anywhere else is still reported.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LeftUnsetSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["UserSync__Alerts__Http"] = "optional; default documented in README (channel HTTP retries and timeouts)",
+        ["UserSync__Alerts__Ledger"] = "optional; default documented in README (delivery ledger claim lease)",
+        ["UserSync__Alerts__Channels"] = "optional; default documented in README (every configured channel on)",
+        ["UserSync__Alerts__Outbox"] = "optional; the file outbox channel is for local runs and tests",
+        ["UserSync__Alerts__Email__SendGrid"] = "optional; the deployment sends email through ACS, SendGrid is the alternative provider (docs/deploy.md#alert-channels)",
+    };
+
+    /// <summary>Whether the deployment deliberately leaves <paramref name="name"/> unset (<see cref="LeftUnset"/> or under a <see cref="LeftUnsetSections"/> entry).</summary>
+    public static bool IsLeftUnset(string name) =>
+        LeftUnset.ContainsKey(name)
+        || LeftUnsetSections.Keys.Any(section => name == section || name.StartsWith(section + "__", StringComparison.Ordinal));
 
     /// <summary>Settings the code reads that must be set whatever the code scan finds (the brief's literal list).</summary>
     public static IReadOnlyList<string> AlwaysRequired { get; } = ["APPLICATIONINSIGHTS_CONNECTION_STRING"];
