@@ -74,8 +74,8 @@ public sealed partial class PagerDutyChannel(
             };
         }
 
-        var observed = MaskEmails(alert.Observed);
-        var expected = MaskEmails(alert.Expected);
+        var observed = PiiMasker.MaskEmailsIn(alert.Observed);
+        var expected = PiiMasker.MaskEmailsIn(alert.Expected);
         var summary = $"[{alert.Environment}] user sync {alert.Check}: {observed} (expected {expected})";
         return new JsonObject
         {
@@ -96,7 +96,7 @@ public sealed partial class PagerDutyChannel(
                     ["observed"] = NumberOrText(observed),
                     ["expected"] = NumberOrText(expected),
                     ["run_id"] = alert.RunId.ToString("D"),
-                    ["samples"] = new JsonArray([.. alert.Samples.Select(s => (JsonNode?)JsonValue.Create(MaskEmails(s)))]),
+                    ["samples"] = new JsonArray([.. alert.Samples.Select(s => (JsonNode?)JsonValue.Create(PiiMasker.MaskEmailsIn(s)))]),
                     ["environment"] = alert.Environment,
                 },
             },
@@ -117,11 +117,7 @@ public sealed partial class PagerDutyChannel(
             ? JsonValue.Create(number)
             : JsonValue.Create(value);
 
-    // Alerts arrive masked; this keeps an unmasked address that slipped through out of PagerDuty. Masking is idempotent.
-    private static string MaskEmails(string text) => EmailPattern().Replace(text, m => PiiMasker.MaskEmail(m.Value));
 
-    [GeneratedRegex(@"[^\s@<>()\[\],;:""]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
-    private static partial Regex EmailPattern();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} delivered to pagerduty ({StatusCode})")]
     private static partial void LogDelivered(ILogger logger, string alertId, int statusCode);

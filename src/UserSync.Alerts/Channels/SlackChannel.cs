@@ -63,8 +63,8 @@ public sealed partial class SlackChannel(IHttpClientFactory httpClientFactory, I
         var severity = alert.Severity.ToString().ToLowerInvariant();
         var status = resolved ? "resolved" : "firing";
         var label = resolved ? "RESOLVED" : severity.ToUpperInvariant();
-        var observed = Escape(MaskEmails(alert.Observed));
-        var expected = Escape(MaskEmails(alert.Expected));
+        var observed = Escape(PiiMasker.MaskEmailsIn(alert.Observed));
+        var expected = Escape(PiiMasker.MaskEmailsIn(alert.Expected));
         var runbook = Escape(alert.RunbookUrl);
 
         var blocks = new JsonArray
@@ -90,7 +90,7 @@ public sealed partial class SlackChannel(IHttpClientFactory httpClientFactory, I
         };
         if (alert.Samples.Count > 0)
         {
-            var samples = alert.Samples.Take(MaxSamples).Select(s => $"• {Escape(MaskEmails(s))}");
+            var samples = alert.Samples.Take(MaxSamples).Select(s => $"• {Escape(PiiMasker.MaskEmailsIn(s))}");
             blocks.Add(new JsonObject
             {
                 ["type"] = "section",
@@ -121,11 +121,7 @@ public sealed partial class SlackChannel(IHttpClientFactory httpClientFactory, I
     private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
         .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    // Alerts arrive masked; this keeps an unmasked address that slipped through out of Slack. Masking is idempotent.
-    private static string MaskEmails(string text) => EmailPattern().Replace(text, m => PiiMasker.MaskEmail(m.Value));
 
-    [GeneratedRegex(@"[^\s@<>()\[\],;:""]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
-    private static partial Regex EmailPattern();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} delivered to slack ({StatusCode})")]
     private static partial void LogDelivered(ILogger logger, string alertId, int statusCode);
