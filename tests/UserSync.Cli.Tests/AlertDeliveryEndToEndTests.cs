@@ -34,13 +34,14 @@ public sealed class AlertDeliveryEndToEndTests(PostgresClusterFixture fixture, A
     }
 
     [Fact]
-    public async Task Ghosts_page_slack_and_pagerduty_once_and_the_repair_resolves_the_same_pagerduty_incident()
+    public async Task Ghosts_reach_email_slack_and_pagerduty_once_and_the_repair_resolves_the_same_pagerduty_incident()
     {
         var database = await MonitoredDatabase.CreateAsync(fixture.Cluster);
         await database.AddGhostsAsync(3);
         var slack = Own(LoopbackRecorder.Start(200, "ok"));
         var pagerDuty = Own(LoopbackRecorder.Start(202, """{"status":"success"}"""));
-        var handler = await StartHandlerAsync(database, slack, pagerDuty);
+        var email = Own(LoopbackRecorder.Start(202));
+        var handler = await StartHandlerAsync(database, slack, pagerDuty, email);
 
         CliAssert.ExitCode(0, await EmulateAsync(handler, "daily-check"));
         var queue = new QueueClient(azurite.Server.ConnectionString, FunctionsHostEmulator.AlertsQueue, FunctionsHostEmulator.QueueOptions);
@@ -55,6 +56,9 @@ public sealed class AlertDeliveryEndToEndTests(PostgresClusterFixture fixture, A
 
         CliAssert.ExitCode(0, await EmulateAsync(handler, "dispatch"));
         Assert.Equal(2, slack.Requests.Count);
+        Assert.Equal(2, email.Requests.Count);
+        Assert.All(email.Requests, r => Assert.Equal("/v3/mail/send", r.Path));
+        Assert.Contains(email.Requests, r => r.Body.Contains("[CRITICAL] user sync", StringComparison.Ordinal));
         var trigger = JsonDocument.Parse(Assert.Single(pagerDuty.Requests).Body).RootElement;
         Assert.Equal("trigger", trigger.GetProperty("event_action").GetString());
         Assert.Equal("usersync:test:ghost_users", trigger.GetProperty("dedup_key").GetString());
@@ -65,12 +69,14 @@ public sealed class AlertDeliveryEndToEndTests(PostgresClusterFixture fixture, A
         CliAssert.ExitCode(0, await EmulateAsync(handler, "dispatch"));
 
         Assert.Equal(4, slack.Requests.Count);
+        Assert.Equal(4, email.Requests.Count);
         Assert.All(slack.Requests.Skip(2), r => Assert.Contains("resolved", r.Body, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(2, pagerDuty.Requests.Count);
         var resolve = JsonDocument.Parse(pagerDuty.Requests.Last().Body).RootElement;
         Assert.Equal("resolve", resolve.GetProperty("event_action").GetString());
         Assert.Equal("usersync:test:ghost_users", resolve.GetProperty("dedup_key").GetString());
-        Assert.DoesNotContain(slack.Requests.Concat(pagerDuty.Requests), r => r.Body.Contains("ghost001@example.com", StringComparison.Ordinal));
+        Assert.DoesNotContain(slack.Requests.Concat(pagerDuty.Requests).Concat(email.Requests),
+            r => r.Body.Contains("ghost001@example.com", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -105,7 +111,8 @@ public sealed class AlertDeliveryEndToEndTests(PostgresClusterFixture fixture, A
         return disposable;
     }
 
-    private async Task<string> StartHandlerAsync(MonitoredDatabase database, LoopbackRecorder slack, LoopbackRecorder pagerDuty)
+    private async Task<string> StartHandlerAsync(MonitoredDatabase database, LoopbackRecorder slack, LoopbackRecorder pagerDuty,
+        LoopbackRecorder? email = null)
     {
         var port = AzuriteServer.FreePort();
         var app = HandlerApp.Build([], builder =>
@@ -114,7 +121,16 @@ public sealed class AlertDeliveryEndToEndTests(PostgresClusterFixture fixture, A
             settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
             settings["UserSync:ConnectionString"] = database.ConnectionString;
             settings["UserSync:Environment"] = "test";
-            settings["UserSync:Alerts:Routes:Critical"] = "slack";
+            settings["UserSync:Alerts:Routes:Critical"] = email is null ? "slack" : "email,slack";
+            if (email is not null)
+            {
+                settings["UserSync:Alerts:Email:Provider"] = "sendgrid";
+                settings["UserSync:Alerts:Email:SendGrid:ApiKey"] = "SG.e2e-test-key";
+                settings["UserSync:Alerts:Email:SendGrid:From"] = "alerts@usersync.test";
+                settings["UserSync:Alerts:Email:SendGrid:Recipients:0"] = "oncall@usersync.test";
+                settings["UserSync:Alerts:Email:SendGrid:BaseUrl"] = email.BaseUrl;
+            }
+
             settings["UserSync:Alerts:Routes:Checks:ghost_users"] = "pagerduty";
             settings["UserSync:Alerts:Slack:WebhookUrl"] = slack.BaseUrl + "services/T000/B000/secretpath";
             settings["UserSync:Alerts:PagerDuty:RoutingKey"] = "routing-key-e2e";
