@@ -39,6 +39,40 @@ public static class ChannelHttp
         return builder;
     }
 
+    /// <summary>
+    /// POSTs a JSON body and turns the outcome into a ChannelDelivery whose detail names only the
+    /// channel and the status or the kind of error: exception messages and response bodies can
+    /// name the host, quote the event or echo a secret path, so neither is passed on.
+    /// </summary>
+    internal static async Task<ChannelDelivery> PostJsonAsync(HttpClient client, Uri uri, string json, string channel,
+        ChannelOutcomeLog log, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        try
+        {
+            using var response = await client.PostAsync(uri, content, cancellationToken);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                log.Delivered(status);
+                return ChannelDelivery.Ok(status);
+            }
+
+            log.Rejected(status);
+            return ChannelDelivery.Failed(status, $"{channel} answered {status}");
+        }
+        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            log.Unreachable(ex.HttpRequestError.ToString());
+            return ChannelDelivery.Failed(null, $"{channel} unreachable ({ex.HttpRequestError})");
+        }
+        catch (Exception ex) when (ex is Polly.Timeout.TimeoutRejectedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            log.Unreachable("timeout");
+            return ChannelDelivery.Failed(null, $"{channel} timed out");
+        }
+    }
+
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
         { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException or TaskCanceledException } => true,

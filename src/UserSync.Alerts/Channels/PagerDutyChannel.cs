@@ -32,32 +32,14 @@ public sealed partial class PagerDutyChannel(
         var settings = options.Value;
         var baseUrl = settings.BaseUrl ?? throw new InvalidOperationException("UserSync:Alerts:PagerDuty:BaseUrl is not configured.");
         var endpoint = new Uri(new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/"), "v2/enqueue");
-        var client = httpClientFactory.CreateClient(ChannelName);
-        using var content = new StringContent(BuildEvent(alert, settings.RoutingKey).ToJsonString(), Encoding.UTF8, "application/json");
-        try
-        {
-            using var response = await client.PostAsync(endpoint, content, cancellationToken);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                LogDelivered(logger, alert.AlertId, status);
-                return ChannelDelivery.Ok(status);
-            }
-
-            // PagerDuty's error body can quote the event; the status alone says what to fix.
-            LogRejected(logger, alert.AlertId, status);
-            return ChannelDelivery.Failed(status, $"pagerduty answered {status}");
-        }
-        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogUnreachable(logger, alert.AlertId, ex.HttpRequestError.ToString());
-            return ChannelDelivery.Failed(null, $"pagerduty unreachable ({ex.HttpRequestError})");
-        }
-        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            LogUnreachable(logger, alert.AlertId, "timeout");
-            return ChannelDelivery.Failed(null, "pagerduty timed out");
-        }
+        // PagerDuty's error body can quote the event; the status alone says what to fix.
+        return await ChannelHttp.PostJsonAsync(httpClientFactory.CreateClient(ChannelName), endpoint,
+            BuildEvent(alert, settings.RoutingKey).ToJsonString(), ChannelName,
+            new ChannelOutcomeLog(
+                status => LogDelivered(logger, alert.AlertId, status),
+                status => LogRejected(logger, alert.AlertId, status),
+                kind => LogUnreachable(logger, alert.AlertId, kind)),
+            cancellationToken);
     }
 
     /// <summary>The Events API v2 body. A resolve needs only the routing key, the action and the dedup key.</summary>

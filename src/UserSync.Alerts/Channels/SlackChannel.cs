@@ -27,32 +27,13 @@ public sealed partial class SlackChannel(IHttpClientFactory httpClientFactory, I
     {
         ArgumentNullException.ThrowIfNull(alert);
         var webhook = options.Value.WebhookUrl ?? throw new InvalidOperationException("UserSync:Alerts:Slack:WebhookUrl is not configured.");
-        var client = httpClientFactory.CreateClient(ChannelName);
-        using var content = new StringContent(BuildPayload(alert).ToJsonString(), Encoding.UTF8, "application/json");
-        try
-        {
-            using var response = await client.PostAsync(webhook, content, cancellationToken);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                LogDelivered(logger, alert.AlertId, status);
-                return ChannelDelivery.Ok(status);
-            }
-
-            LogRejected(logger, alert.AlertId, status);
-            return ChannelDelivery.Failed(status, $"slack answered {status}");
-        }
-        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The exception's message can name the host; the detail names only the kind of error.
-            LogUnreachable(logger, alert.AlertId, ex.HttpRequestError.ToString());
-            return ChannelDelivery.Failed(null, $"slack unreachable ({ex.HttpRequestError})");
-        }
-        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            LogUnreachable(logger, alert.AlertId, "timeout");
-            return ChannelDelivery.Failed(null, "slack timed out");
-        }
+        return await ChannelHttp.PostJsonAsync(httpClientFactory.CreateClient(ChannelName), webhook,
+            BuildPayload(alert).ToJsonString(), ChannelName,
+            new ChannelOutcomeLog(
+                status => LogDelivered(logger, alert.AlertId, status),
+                status => LogRejected(logger, alert.AlertId, status),
+                kind => LogUnreachable(logger, alert.AlertId, kind)),
+            cancellationToken);
     }
 
     /// <summary>The webhook body: {text, blocks}. Public so the payload can be shown and tested without a server.</summary>
