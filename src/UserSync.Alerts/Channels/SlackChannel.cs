@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using UserSync.Core.Alerts;
 
 namespace UserSync.Alerts.Channels;
