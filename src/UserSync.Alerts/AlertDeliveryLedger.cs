@@ -1,8 +1,8 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using UserSync.Core.Options;
+using UserSync.Core.Store;
 
 namespace UserSync.Alerts;
 
@@ -13,19 +13,14 @@ namespace UserSync.Alerts;
 /// </summary>
 public sealed class AlertDeliveryLedger : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly MonitorConnections _connections;
     private readonly TimeSpan _lease;
-    private readonly string _setStatementTimeout;
 
     public AlertDeliveryLedger(IOptions<UserSyncOptions> options, IOptions<AlertDeliveryLedgerOptions> ledgerOptions)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ledgerOptions);
-        var builder = new NpgsqlDataSourceBuilder(options.Value.ConnectionString);
-        builder.ConnectionStringBuilder.ApplicationName ??= "usersync-alerts";
-        builder.ConnectionStringBuilder.CommandTimeout = options.Value.StatementTimeoutSeconds + 5;
-        _setStatementTimeout = $"set statement_timeout = '{options.Value.StatementTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s'";
-        _dataSource = builder.Build();
+        _connections = new MonitorConnections(options.Value, "usersync-alerts");
         _lease = ledgerOptions.Value.ClaimLease;
     }
 
@@ -62,21 +57,7 @@ public sealed class AlertDeliveryLedger : IAsyncDisposable
             cancellationToken: cancellationToken));
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(_setStatementTimeout, connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _connections.OpenAsync(cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
@@ -14,18 +13,9 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
     private const long RunLockKey = 0x5553_594E_4331;
 
     private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly string _setStatementTimeout;
+    private readonly MonitorConnections _connections;
 
-    public PostgresUserSyncStore(UserSyncOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-        builder.ConnectionStringBuilder.ApplicationName ??= "usersync";
-        builder.ConnectionStringBuilder.CommandTimeout = options.StatementTimeoutSeconds + 5;
-        _setStatementTimeout = $"set statement_timeout = '{options.StatementTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s'";
-        _dataSource = builder.Build();
-    }
+    public PostgresUserSyncStore(UserSyncOptions options) => _connections = new MonitorConnections(options, "usersync");
 
     public async Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken)
     {
@@ -94,7 +84,7 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
             new { batchSize, dryRun }, cancellationToken))
         .Select(r => new RepairedUser(r.Id, Utc(r.CreatedAt), r.Repaired)).ToList();
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
@@ -106,23 +96,7 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
         return await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
-    // On every open, not once per physical connection: the pool resets a returned connection with
-    // DISCARD ALL, which undoes a SET (and a startup option would not survive every pooler).
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(_setStatementTimeout, connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _connections.OpenAsync(cancellationToken);
 
     private sealed class RunLock(NpgsqlConnection connection) : IAsyncDisposable
     {
