@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -115,84 +113,22 @@ public sealed class TelemetryTests(PostgresClusterFixture fixture)
     private sealed record MetricPoint(double Value, IReadOnlyDictionary<string, string> Properties);
 
     /// <summary>
-    /// A stand-in for Application Insights' ingestion endpoint: accepts /v2.1/track and keeps each
-    /// telemetry item. HttpListener rather than a second ASP.NET Core host, so the handler's
-    /// request instrumentation sees only the handler's requests.
+    /// A stand-in for Application Insights' ingestion endpoint (/v2.1/track): a loopback recorder
+    /// whose requests hold newline-separated telemetry items.
     /// </summary>
     private sealed class IngestionServer : IAsyncDisposable
     {
-        private readonly HttpListener _listener;
-        private readonly ConcurrentQueue<string> _items = new();
-        private readonly Task _loop;
+        private readonly LoopbackRecorder _recorder = LoopbackRecorder.Start(200, """{"itemsReceived":1,"itemsAccepted":1,"errors":[]}""");
 
-        private IngestionServer(HttpListener listener, string baseUrl)
-        {
-            _listener = listener;
-            BaseUrl = baseUrl;
-            _loop = Task.Run(ServeAsync);
-        }
+        private IEnumerable<string> Items => _recorder.Requests
+            .Where(r => r.Path == "/v2.1/track")
+            .SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-        public string BaseUrl { get; }
+        public string BaseUrl => _recorder.BaseUrl;
 
-        public static Task<IngestionServer> StartAsync()
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                var baseUrl = $"http://127.0.0.1:{FreePort.Next()}/";
-                var listener = new HttpListener();
-                listener.Prefixes.Add(baseUrl);
-                try
-                {
-                    listener.Start();
-                    return Task.FromResult(new IngestionServer(listener, baseUrl));
-                }
-                catch (HttpListenerException) when (attempt < 5)
-                {
-                    listener.Close();
-                }
-            }
-        }
+        public static Task<IngestionServer> StartAsync() => Task.FromResult(new IngestionServer());
 
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                Stream body = context.Request.InputStream;
-                if ((context.Request.Headers["Content-Encoding"] ?? "").Contains("gzip", StringComparison.OrdinalIgnoreCase))
-                {
-                    body = new GZipStream(body, CompressionMode.Decompress);
-                }
-
-                using (var reader = new StreamReader(body))
-                {
-                    var text = await reader.ReadToEndAsync();
-                    var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    foreach (var line in lines)
-                    {
-                        _items.Enqueue(line);
-                    }
-
-                    var answer = System.Text.Encoding.UTF8.GetBytes(
-                        $"{{\"itemsReceived\":{lines.Length},\"itemsAccepted\":{lines.Length},\"errors\":[]}}");
-                    context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(answer);
-                }
-
-                context.Response.Close();
-            }
-        }
-
-        public string RawText() => string.Join('\n', _items);
+        public string RawText() => string.Join('\n', Items);
 
         /// <summary>Polls with a deadline: the exporter sends from its own thread after a flush.</summary>
         public static async Task WaitForAsync(Func<bool> arrived)
@@ -208,7 +144,7 @@ public sealed class TelemetryTests(PostgresClusterFixture fixture)
         public Dictionary<string, MetricPoint> Metrics()
         {
             var metrics = new Dictionary<string, MetricPoint>();
-            foreach (var item in _items)
+            foreach (var item in Items)
             {
                 using var document = JsonDocument.Parse(item);
                 var data = document.RootElement.GetProperty("data");
@@ -230,11 +166,6 @@ public sealed class TelemetryTests(PostgresClusterFixture fixture)
             return metrics;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            _listener.Close();
-            await _loop;
-        }
+        public ValueTask DisposeAsync() => _recorder.DisposeAsync();
     }
 }

@@ -2,10 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace UserSync.Cli.Tests;
+namespace UserSync.Testing;
 
-/// <summary>A real HTTP server on 127.0.0.1 that records each request (path and body) and answers with a fixed status.</summary>
-internal sealed class LoopbackRecorder : IAsyncDisposable
+/// <summary>
+/// A real HTTP server on 127.0.0.1 that records each request (path and body, gunzipped when sent
+/// gzip-encoded) and answers with a fixed status and body.
+/// </summary>
+public sealed class LoopbackRecorder : IAsyncDisposable
 {
     private readonly HttpListener _listener;
     private readonly Task _loop;
@@ -65,7 +68,13 @@ internal sealed class LoopbackRecorder : IAsyncDisposable
                 return;
             }
 
-            using (var reader = new StreamReader(context.Request.InputStream))
+            var body = context.Request.InputStream;
+            if ((context.Request.Headers["Content-Encoding"] ?? "").Contains("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                body = new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress);
+            }
+
+            using (var reader = new StreamReader(body))
             {
                 Requests.Enqueue((context.Request.Url!.AbsolutePath, await reader.ReadToEndAsync()));
             }
