@@ -44,6 +44,7 @@ create or replace function user_sync.trigger_state()
 returns text
 language sql
 stable
+parallel safe
 security definer
 set search_path = ''
 as $$
@@ -82,9 +83,12 @@ $$;
 alter function user_sync.check_orphaned_profiles(integer, uuid) owner to postgres;
 revoke all on function user_sync.check_orphaned_profiles(integer, uuid) from public, anon, authenticated, service_role;
 
--- All counts in one ordered pass over both primary keys: a merge full join of two index-only
--- scans reads each key once, spills nothing at default work_mem, and gives ghosts, orphans and
--- both row counts together (a hash anti-join per direction reads everything twice and spills).
+-- All counts in ordered passes over both primary keys: a merge full join of two index-only scans
+-- reads each key once, spills nothing at default work_mem, and gives ghosts, orphans and both
+-- row counts together (a hash anti-join per direction reads everything twice and spills). The key
+-- space is split in two halves at 8000...: the halves are independent merge joins that Parallel
+-- Append runs side by side (measured: 1M users 255 -> 162 ms, 10M 3.6 -> 3.1 s; bench/check_variants.sh).
+-- Correct for any id distribution; random (v4) UUIDs only make the halves even.
 create or replace function user_sync.get_user_sync_stats()
 returns table (auth_users bigint, profiles bigint, ghost_users bigint, orphaned_profiles bigint,
                count_difference bigint, trigger_state text, trigger_enabled boolean, measured_at timestamptz)
@@ -94,14 +98,21 @@ security definer
 set search_path = ''
 set enable_hashjoin = off
 set enable_sort = off
-set max_parallel_workers_per_gather = 0
+set max_parallel_workers_per_gather = 2
 set jit = off
 as $$
   -- A ghost is a joined row without a profile, an orphan one without an auth row.
-  with pass as (
+  with halves as (
     select count(*) as joined, count(a.id) as auth_users, count(p.id) as profiles
-      from auth.users a
-      full join public.users p on p.id = a.id
+      from (select id from auth.users where id < '80000000-0000-0000-0000-000000000000') a
+      full join (select id from public.users where id < '80000000-0000-0000-0000-000000000000') p on p.id = a.id
+    union all
+    select count(*), count(a.id), count(p.id)
+      from (select id from auth.users where id >= '80000000-0000-0000-0000-000000000000') a
+      full join (select id from public.users where id >= '80000000-0000-0000-0000-000000000000') p on p.id = a.id
+  ), pass as (
+    select sum(joined)::bigint as joined, sum(auth_users)::bigint as auth_users, sum(profiles)::bigint as profiles
+      from halves
   )
   select pass.auth_users, pass.profiles,
          pass.joined - pass.profiles,
