@@ -118,11 +118,13 @@ def main():
         "interleave check, lower bound and obvious queries.",
         "",
         "- **Lower bound**: `select count(id)` of each table, one after the other, forced onto the "
-        "primary key's index-only scan (`max_parallel_workers_per_gather = 0`, `enable_seqscan = off`, "
-        "`enable_bitmapscan = off`, `jit = off`, as the check itself sets); the script verifies with "
+        "primary key's index-only scan in one process (`max_parallel_workers_per_gather = 0`, "
+        "`enable_seqscan = off`, `enable_bitmapscan = off`, `jit = off`); the script verifies with "
         "`explain` that both plans are `Index Only Scan using users_pkey` and not parallel. "
         "(`count(*)` would pick the tiny `users_is_anonymous_idx` on `auth.users`, which says nothing "
-        "about reading the keys.)",
+        "about reading the keys.) The check runs with whatever plan its migration gives it; each size "
+        "below says whether that plan used parallel workers. If it did, the ratio compares the wall "
+        "time of several processes with that of one.",
         "- **Obvious queries**: `count(*) ... where not exists` in each direction plus `count(*)` of "
         "each table, default planner settings (parallel hash anti-joins, JIT on).",
         "- **Temporary files**: `pg_stat_database.temp_files` / `temp_bytes` read in the check's own "
@@ -165,7 +167,7 @@ def main():
             f"Load {data[f'{p}.load_s']} s; primary keys {data[f'{p}.auth_pkey_mb']} MB (`auth.users`) and "
             f"{data[f'{p}.profiles_pkey_mb']} MB (`public.users`); heap fetches in the lower-bound scans: "
             f"{data.get(f'{p}.heap_fetches.auth.users', '?')} / {data.get(f'{p}.heap_fetches.public.users', '?')}; "
-            f"the check reported `{data[f'{p}.observed']}`.",
+            f"the check reported `{data[f'{p}.observed']}`; its plan: {data.get(f'{p}.plan', '?')}.",
             "",
             "| run | check | lower bound | check / lower | obvious (ghosts + orphans + counts) | obvious / check | "
             "check temp files / bytes | obvious temp |",
@@ -290,8 +292,9 @@ def main():
         "",
         "- `bench/trigger_variants.sh`: server-side cost per signup of the migration's trigger and of "
         "variants (no foreign key, inline columns, no `on conflict`, a trigger that inserts nothing, ...).",
-        "- `bench/check_variants.sh`: the single-pass check against its lower bound, and the same pass "
-        "split in two key ranges run by Parallel Append.",
+        "- `bench/check_variants.sh`: the migration's pass over both keys, a single merge full join in one "
+        "process, and the same join split in two key ranges run by Parallel Append, each against the "
+        "lower bound.",
     ]))
     doc = "\n".join(head) + "\n\n" + "\n".join(table) + "\n\n" + "\n\n".join(sections) + "\n"
     with open(out_path, "w") as f:

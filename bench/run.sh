@@ -2,7 +2,7 @@
 # UserSync benchmarks: the signup trigger's cost, the daily quality check at scale, and the
 # batched ghost backfill under signup load. Not part of the test suite.
 #
-#   bench/run.sh                     full run (about 20-30 minutes on 2 cores)
+#   bench/run.sh                     full run (about 15 minutes on 2 cores)
 #   BENCH_QUICK=1 bench/run.sh       smoke check: 100k users, 5 s pgbench, 1 run
 #
 # Overrides (environment):
@@ -207,6 +207,16 @@ for n in $sizes; do
     emit "check.$n.heap_fetches.$t" "$(sed -n 's/.*Heap Fetches: \([0-9]*\).*/\1/p' <<<"$plan")"
   done
   observed=$(val "$db" "set role user_sync_monitor; select string_agg(check_name || '=' || observed, '; ' order by check_name) from user_sync.run_user_sync_quality_check()")
+  # The check's own plan (nested in its functions), to say whether it ran in parallel.
+  plan=$(sql "$db" -A -t -c "load 'auto_explain'" -c "set auto_explain.log_min_duration = 0" \
+           -c "set auto_explain.log_nested_statements = on" -c "set auto_explain.log_analyze = on" \
+           -c "set auto_explain.log_timing = off" -c "set auto_explain.log_level = notice" \
+           -c "set client_min_messages = notice" -c "set role user_sync_monitor" \
+           -c "select * from user_sync.run_user_sync_quality_check()" 2>&1 >/dev/null)
+  joins=$(grep -c "Merge Full Join" <<<"$plan" || true)
+  append=$(grep -q "Parallel Append" <<<"$plan" && echo ", Parallel Append" || true)
+  workers=$(grep -o "Workers Launched: [0-9]*" <<<"$plan" | head -1 | sed 's/Workers Launched: //')
+  emit "check.$n.plan" "$joins merge full join(s)$append, ${workers:-0} parallel worker(s) launched"
   emit "check.$n.observed" "$observed"
   grep -q "ghost_users=$ghosts;" <<<"$observed" && grep -q "orphaned_profiles=$orphans;" <<<"$observed" \
     || die "the check at $n users reports '$observed', expected $ghosts ghosts and $orphans orphans"
