@@ -38,6 +38,58 @@ public sealed class ConcurrentBackfillTests(PostgresClusterFixture fixture)
         Assert.Equal(0L, await _cluster.ScalarAsync<long>(database, "select ghost_users from user_sync.get_user_sync_stats()"));
     }
 
+    [Fact]
+    public async Task A_batch_whose_ghosts_were_all_healed_meanwhile_moves_on_to_the_next_ghost()
+    {
+        var database = await _cluster.CreateDatabaseAsync();
+        await _cluster.ExecuteAsync(database, """
+            set session_replication_role = replica;
+            set role supabase_auth_admin;
+            select standin.sign_up('ghost' || g || '@example.com') from generate_series(1, 3) g;
+            """);
+        var ghosts = await GhostIdsAsync(database);
+
+        // Someone else gives the first ghost its profile and has not committed yet.
+        await using var healer = new NpgsqlConnection(_cluster.ConnectionString(database, "supabase_admin", pooling: false));
+        await healer.OpenAsync();
+        await using var healing = await healer.BeginTransactionAsync();
+        await using (var heal = new NpgsqlCommand("insert into public.users (id) values ($1)", healer, healing))
+        {
+            heal.Parameters.AddWithValue(ghosts[0]);
+            await heal.ExecuteNonQueryAsync();
+        }
+
+        // A batch of one finds that ghost (the profile is not visible yet), waits on the
+        // conflicting insert, and must not come back empty once it is committed: that would
+        // tell the caller no ghost is left.
+        await using var monitor = await OpenAsMonitorAsync(database);
+        var monitorPid = monitor.ProcessID;
+        var batch = RepairBatchAsync(monitor, 1, null);
+        await WaitUntilBlockedAsync(database, monitorPid);
+        await healing.CommitAsync();
+
+        Assert.Equal([ghosts[1]], await batch);
+        Assert.Equal([ghosts[1]], await AuditedIdsAsync(database));
+        Assert.Equal([ghosts[2]], await GhostIdsAsync(database));
+    }
+
+    private async Task WaitUntilBlockedAsync(string database, int pid)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            var waiting = await _cluster.ScalarAsync<long>(database,
+                $"select count(*) from pg_stat_activity where pid = {pid} and wait_event_type = 'Lock'");
+            if (waiting == 1)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail("the repair batch never waited on the concurrent profile insert");
+    }
+
     private async Task<string> CreateDatabaseWithGhostsAsync()
     {
         var database = await _cluster.CreateDatabaseAsync();
@@ -62,30 +114,51 @@ public sealed class ConcurrentBackfillTests(PostgresClusterFixture fixture)
         }
     }
 
-    /// <summary>Calls repair_ghost_users one batch per transaction, as the monitor does, until nothing is left.</summary>
+    /// <summary>
+    /// Calls repair_ghost_users one batch per transaction, as the monitor does, each batch resuming
+    /// after the last id the previous one returned, until a batch repairs nothing.
+    /// </summary>
     private async Task<int> RepairUntilDoneAsync(string database, int batchSize)
     {
-        await using var connection = new NpgsqlConnection(_cluster.ConnectionString(database, "supabase_admin", pooling: false));
-        await connection.OpenAsync();
-        await using (var asMonitor = new NpgsqlCommand("set role user_sync_monitor", connection))
-        {
-            await asMonitor.ExecuteNonQueryAsync();
-        }
-
+        await using var connection = await OpenAsMonitorAsync(database);
         var total = 0;
+        Guid? after = null;
         while (true)
         {
-            await using var repair = new NpgsqlCommand(
-                "select count(*)::int from user_sync.repair_ghost_users($1, false) where repaired", connection);
-            repair.Parameters.AddWithValue(batchSize);
-            var repaired = (int)(await repair.ExecuteScalarAsync())!;
-            if (repaired == 0)
+            var batch = await RepairBatchAsync(connection, batchSize, after);
+            if (batch.Count == 0)
             {
                 return total;
             }
 
-            total += repaired;
+            total += batch.Count;
+            after = batch[^1];
         }
+    }
+
+    private async Task<NpgsqlConnection> OpenAsMonitorAsync(string database)
+    {
+        var connection = new NpgsqlConnection(_cluster.ConnectionString(database, "supabase_admin", pooling: false));
+        await connection.OpenAsync();
+        await using var asMonitor = new NpgsqlCommand("set role user_sync_monitor", connection);
+        await asMonitor.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    private static async Task<List<Guid>> RepairBatchAsync(NpgsqlConnection connection, int batchSize, Guid? after)
+    {
+        await using var repair = new NpgsqlCommand(
+            "select user_id from user_sync.repair_ghost_users($1, false, $2) where repaired", connection);
+        repair.Parameters.AddWithValue(batchSize);
+        repair.Parameters.Add(new NpgsqlParameter { Value = after.HasValue ? after.Value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        await using var reader = await repair.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
     }
 
     private async Task<List<Guid>> GhostIdsAsync(string database) => await ListAsync(database,

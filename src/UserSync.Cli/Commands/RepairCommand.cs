@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using UserSync.Core.Alerts;
+using UserSync.Core.Store;
 
 namespace UserSync.Cli.Commands;
 
@@ -36,7 +37,7 @@ public static class RepairCommand
             var size = parsed.GetValue(batchSize);
             if (!parsed.GetValue(apply))
             {
-                var preview = await store.RepairBatchAsync(size, dryRun: true, cancellationToken);
+                var preview = await store.RepairBatchAsync(size, dryRun: true, after: null, cancellationToken);
                 var stats = await store.GetStatsAsync(cancellationToken);
                 var table = new Table().AddColumn("user").AddColumn("created at (UTC)");
                 foreach (var user in preview.Take(20))
@@ -52,30 +53,18 @@ public static class RepairCommand
             }
 
             var total = (await store.GetStatsAsync(cancellationToken)).GhostUsers;
-            var repaired = 0L;
-            var batches = 0;
+            var progress = new GhostRepairProgress(0, 0, Complete: false);
             await environment.Console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask("repairing ghost users", maxValue: Math.Max(total, 1));
-                    while (true)
-                    {
-                        var batch = await store.RepairBatchAsync(size, dryRun: false, cancellationToken);
-                        if (batch.Count == 0)
-                        {
-                            break;
-                        }
-
-                        batches++;
-                        repaired += batch.Count;
-                        task.Value = Math.Min(repaired, task.MaxValue);
-                    }
-
+                    progress = await GhostRepair.RepairAllAsync(store, size, mayStartBatch: null,
+                        onBatch: p => task.Value = Math.Min(p.Repaired, task.MaxValue), cancellationToken);
                     task.Value = task.MaxValue;
                 });
 
-            await environment.Out.WriteLineAsync($"Repaired {repaired} ghost user(s) in {batches} batch(es) of up to {size}; each batch is audited in user_sync.cleanup_audit_log.");
+            await environment.Out.WriteLineAsync($"Repaired {progress.Repaired} ghost user(s) in {progress.Batches} batch(es) of up to {size}; each batch is audited in user_sync.cleanup_audit_log.");
             return ExitCodes.Healthy;
         });
         return command;

@@ -30,6 +30,10 @@ public interface IUserSyncStore
 
     Task<IReadOnlyList<GhostUser>> GetOrphansAsync(int limit, Guid? after, CancellationToken cancellationToken);
 
-    /// <summary>One bounded batch of user_sync.repair_ghost_users, in its own transaction.</summary>
-    Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, CancellationToken cancellationToken);
+    /// <summary>
+    /// One bounded batch of user_sync.repair_ghost_users, in its own transaction: the next ghosts in
+    /// id order after <paramref name="after"/> (null: from the start). An empty result means no ghost
+    /// is left after it; pass the last returned id to get the next batch (see <see cref="GhostRepair"/>).
+    /// </summary>
+    Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, Guid? after, CancellationToken cancellationToken);
 }

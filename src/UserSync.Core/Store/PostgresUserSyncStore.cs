@@ -78,10 +78,10 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
             new { limit, after }, cancellationToken))
         .Select(r => new GhostUser(r.Id, r.Email, Utc(r.CreatedAt))).ToList();
 
-    public async Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, Guid? after, CancellationToken cancellationToken) =>
         (await QueryAsync<RepairRow>(
-            "select user_id as id, created_at as createdat, repaired from user_sync.repair_ghost_users(@batchSize, @dryRun)",
-            new { batchSize, dryRun }, cancellationToken))
+            "select user_id as id, created_at as createdat, repaired from user_sync.repair_ghost_users(@batchSize, @dryRun, @after)",
+            new { batchSize, dryRun, after }, cancellationToken))
         .Select(r => new RepairedUser(r.Id, Utc(r.CreatedAt), r.Repaired)).ToList();
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();

@@ -138,7 +138,7 @@ public static class AdminApi
 
         if (!apply)
         {
-            var preview = await store.RepairBatchAsync(batchSize, dryRun: true, cancellationToken);
+            var preview = await store.RepairBatchAsync(batchSize, dryRun: true, after: null, cancellationToken);
             var stats = await store.GetStatsAsync(cancellationToken);
             return Results.Ok(new
             {
@@ -150,24 +150,11 @@ public static class AdminApi
         }
 
         var started = clock.GetTimestamp();
-        var repaired = 0;
-        var batches = 0;
-        var complete = false;
-        while (clock.GetElapsedTime(started) < RepairBudget)
-        {
-            var batch = await store.RepairBatchAsync(batchSize, dryRun: false, cancellationToken);
-            if (batch.Count == 0)
-            {
-                complete = true;
-                break;
-            }
-
-            batches++;
-            repaired += batch.Count;
-        }
+        var progress = await GhostRepair.RepairAllAsync(store, batchSize,
+            mayStartBatch: () => clock.GetElapsedTime(started) < RepairBudget, onBatch: null, cancellationToken);
 
         var remaining = (await store.GetStatsAsync(cancellationToken)).GhostUsers;
-        return Results.Ok(new { dryRun = false, repaired, batches, batchSize, complete, remainingGhostUsers = remaining });
+        return Results.Ok(new { dryRun = false, repaired = progress.Repaired, batches = progress.Batches, batchSize, complete = progress.Complete, remainingGhostUsers = remaining });
     }
 
     private static bool TryInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out IResult problem)

@@ -71,7 +71,7 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
         await using var store = db.Store();
         var runner = db.Runner(store);
         var failing = await runner.RunAsync("test", CancellationToken.None);
-        await store.RepairBatchAsync(100, dryRun: false, CancellationToken.None);
+        await store.RepairBatchAsync(100, dryRun: false, after: null, CancellationToken.None);
 
         var repaired = await runner.RunAsync("test", CancellationToken.None);
 
@@ -89,7 +89,7 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
         await using var store = db.Store();
         var runner = db.Runner(store);
         await runner.RunAsync(AlertSources.Timer, CancellationToken.None);
-        await store.RepairBatchAsync(100, dryRun: false, CancellationToken.None);
+        await store.RepairBatchAsync(100, dryRun: false, after: null, CancellationToken.None);
         await runner.RunAsync(AlertSources.Cli, CancellationToken.None);
 
         var timer = await runner.RunAsync(AlertSources.Timer, CancellationToken.None);

@@ -201,7 +201,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await db.AddGhostsAsync(3);
         await using var store = db.Store();
 
-        var wouldRepair = await store.RepairBatchAsync(100, dryRun: true, CancellationToken.None);
+        var wouldRepair = await store.RepairBatchAsync(100, dryRun: true, after: null, CancellationToken.None);
 
         Assert.Equal(3, wouldRepair.Count);
         Assert.All(wouldRepair, r => Assert.False(r.Repaired));
@@ -217,12 +217,59 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
         await using var store = db.Store();
 
-        var repaired = await store.RepairBatchAsync(3, dryRun: false, CancellationToken.None);
+        var repaired = await store.RepairBatchAsync(3, dryRun: false, after: null, CancellationToken.None);
 
         Assert.Equal(ghosts.Take(3), repaired.Select(r => r.UserId));
         Assert.All(repaired, r => Assert.True(r.Repaired));
         Assert.Equal(ghosts.Skip(3), await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id"));
         Assert.Equal(3L, await _cluster.ScalarAsync<long>(db.Name, "select sum(affected_count) from user_sync.cleanup_audit_log"));
+    }
+
+    [Fact]
+    public async Task RepairBatchAsync_after_a_cursor_repairs_the_next_ghosts_and_leaves_the_earlier_ones()
+    {
+        var db = await MonitorDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(5);
+        var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
+        await using var store = db.Store();
+
+        var repaired = await store.RepairBatchAsync(2, dryRun: false, after: ghosts[1], CancellationToken.None);
+
+        Assert.Equal(ghosts.Skip(2).Take(2), repaired.Select(r => r.UserId));
+        Assert.Equal([ghosts[0], ghosts[1], ghosts[4]], await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id"));
+    }
+
+    [Fact]
+    public async Task GhostRepair_resumes_each_batch_after_the_last_and_repairs_every_ghost_once()
+    {
+        var db = await MonitorDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(7);
+        var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
+        await using var store = db.Store();
+        var seen = new List<GhostRepairProgress>();
+
+        var progress = await GhostRepair.RepairAllAsync(store, 3, mayStartBatch: null, seen.Add, CancellationToken.None);
+
+        Assert.Equal(new GhostRepairProgress(7, 3, Complete: true), progress);
+        Assert.Equal([3L, 6L, 7L], seen.Select(p => p.Repaired));
+        Assert.Empty(await db.GuidsAsync("select user_id from user_sync.check_ghost_users()"));
+        // One audit row per batch; each batch's cursor is the previous batch's last id.
+        Assert.Equal($"-,{ghosts[2]},{ghosts[5]}", await _cluster.ScalarAsync<string>(db.Name,
+            "select string_agg(coalesce(details ->> 'after_id', '-'), ',' order by id) from user_sync.cleanup_audit_log"));
+    }
+
+    [Fact]
+    public async Task GhostRepair_stops_before_a_batch_when_told_and_reports_it_incomplete()
+    {
+        var db = await MonitorDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(5);
+        await using var store = db.Store();
+        var asked = 0;
+
+        var progress = await GhostRepair.RepairAllAsync(store, 2, mayStartBatch: () => ++asked <= 2, onBatch: null, CancellationToken.None);
+
+        Assert.Equal(new GhostRepairProgress(4, 2, Complete: false), progress);
+        Assert.Single(await db.GuidsAsync("select user_id from user_sync.check_ghost_users()"));
     }
 
     [Fact]
@@ -233,7 +280,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var createdAt = await _cluster.ScalarAsync<DateTime>(db.Name, "select created_at from auth.users");
         await using var store = db.Store();
 
-        var repaired = Assert.Single(await store.RepairBatchAsync(10, dryRun: false, CancellationToken.None));
+        var repaired = Assert.Single(await store.RepairBatchAsync(10, dryRun: false, after: null, CancellationToken.None));
 
         Assert.Equal(new DateTimeOffset(createdAt), repaired.CreatedAt);
         Assert.Equal(createdAt, await _cluster.ScalarAsync<DateTime>(db.Name, "select created_at from public.users"));

@@ -1,0 +1,47 @@
+using UserSync.Core.Checks;
+
+namespace UserSync.Core.Store;
+
+/// <summary>What a repair loop did: rows repaired, batches that repaired something, and whether it ran until no ghost was left.</summary>
+public sealed record GhostRepairProgress(long Repaired, int Batches, bool Complete);
+
+/// <summary>
+/// The operator's repair loop: one <see cref="IUserSyncStore.RepairBatchAsync"/> per transaction,
+/// each resuming after the last id the previous batch repaired, until a batch repairs nothing.
+/// Resuming matters for speed: a batch that searched from the start of the key space would walk
+/// past every ghost already repaired (bench/run.sh, section 3).
+/// </summary>
+public static class GhostRepair
+{
+    /// <param name="store">The store to repair through.</param>
+    /// <param name="batchSize">Ghosts per batch (1..100,000).</param>
+    /// <param name="mayStartBatch">Asked before every batch; false stops the loop early (a time budget), leaving <see cref="GhostRepairProgress.Complete"/> false.</param>
+    /// <param name="onBatch">Called after every repairing batch with the progress so far.</param>
+    /// <param name="cancellationToken">Stops between or inside batches; a batch is one transaction, so nothing is half-written.</param>
+    public static async Task<GhostRepairProgress> RepairAllAsync(
+        IUserSyncStore store,
+        int batchSize,
+        Func<bool>? mayStartBatch,
+        Action<GhostRepairProgress>? onBatch,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var progress = new GhostRepairProgress(0, 0, Complete: false);
+        Guid? after = null;
+        while (mayStartBatch?.Invoke() ?? true)
+        {
+            var batch = await store.RepairBatchAsync(batchSize, dryRun: false, after, cancellationToken);
+            if (batch.Count == 0)
+            {
+                return progress with { Complete = true };
+            }
+
+            // The rows come in id order; the next batch starts after the last one.
+            after = batch[^1].UserId;
+            progress = progress with { Repaired = progress.Repaired + batch.Count, Batches = progress.Batches + 1 };
+            onBatch?.Invoke(progress);
+        }
+
+        return progress;
+    }
+}
