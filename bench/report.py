@@ -88,9 +88,15 @@ def main():
         ok = paired(*args) >= target
         summary.append((f"Signup throughput with trigger, {label}", f"{fmt_n(trig)} tps",
                         f"{fmt_n(plain)} tps without trigger", ratio_text(*args), f"≥ {target:.2f}", verdict(ok)))
+        refs = runs_of(data, f"signup.{mode}.reference")
+        if refs:
+            ref_args = (refs, runs_of(data, f"signup.{mode}.plain"))
+            summary.append((f"Reference: Supabase docs' trigger, {label}", f"{fmt_n(med(data, f'signup.{mode}.reference'))} tps",
+                            f"{fmt_n(plain)} tps without trigger", ratio_text(*ref_args), "—", "—"))
         for run, (p, t) in enumerate(zip(runs_of(data, f"signup.{mode}.plain"),
                                          runs_of(data, f"signup.{mode}.trigger")), 1):
-            rows.append(f"| {run} | {mode} | {fmt_n(p)} | {fmt_n(t)} | {t / p:.2f} |")
+            ref = f"{fmt_n(refs[run - 1])} | {refs[run - 1] / p:.2f}" if len(refs) >= run else "— | —"
+            rows.append(f"| {run} | {mode} | {fmt_n(p)} | {fmt_n(t)} | {t / p:.2f} | {ref} |")
     sections.append("\n".join([
         "## 1. Signup cost of the trigger",
         "",
@@ -99,11 +105,16 @@ def main():
         "`gen_random_uuid()`). *Without* is a database with the Supabase stand-in only; *with* has "
         "all migrations applied (trigger `on_auth_user_created`, the foreign key "
         "`public.users.id → auth.users.id`). Each run starts from empty tables and a `CHECKPOINT`; "
-        "the arms alternate order from run to run. `synchronous_commit = off` is set per connection "
-        "with `PGOPTIONS`.",
+        "the arms rotate order from run to run. `synchronous_commit = off` is set per connection "
+        "with `PGOPTIONS`. *Reference* is a third database like *with*, whose `handle_new_user()` is "
+        "replaced by the profile trigger of Supabase's docs (security definer, `search_path = ''`, a plain "
+        "`insert ... values (new.id, new.email, new.raw_user_meta_data ->> 'full_name', ...)`, no "
+        "`on conflict`, no metadata checks): what a minimal inserting PL/pgSQL trigger costs on this "
+        "machine. It has no target; it shows how much of the cost is the migration's and how much any "
+        "such trigger's.",
         "",
-        "| run | mode | tps without trigger | tps with trigger | ratio |",
-        "|---|---|---|---|---|",
+        "| run | mode | tps without trigger | tps with trigger | ratio | tps with the docs' trigger | ratio |",
+        "|---|---|---|---|---|---|---|",
         *rows,
     ]))
 
@@ -210,9 +221,11 @@ def main():
         b = lambda k: float(data[f"backfill.baseline.{r}.{k}"])
         secs = float(data[f"backfill.seconds.{r}"])
         covered = "" if data.get(f"backfill.covered.{r}") == "1" else " (load ended before the backfill!)"
+        bmin, bmax = data.get(f"backfill.batch_ms_min.{r}"), data.get(f"backfill.batch_ms_max.{r}")
+        spread = f", each {float(bmin):.0f}–{float(bmax):.0f} ms" if bmin and bmax else ""
         bf_rows.append(
             f"| {r} | {float(data[f'backfill.rows.{r}']) / secs:,.0f} rows/s in {secs:.2f} s, "
-            f"{data[f'backfill.batches.{r}']} batches{covered} | "
+            f"{data[f'backfill.batches.{r}']} batches{spread}{covered} | "
             f"{fmt_ms(single[r - 1]) if len(single) >= r else '—'} | "
             f"{d('p99_ms'):.2f} / {d('max_ms'):.2f} ms ({d('n'):.0f} signups, {d('tps'):,.0f} tps) | "
             f"{b('p99_ms'):.2f} / {b('max_ms'):.2f} ms ({b('n'):.0f} signups, {b('tps'):,.0f} tps) |")
@@ -220,10 +233,11 @@ def main():
         "## 3. Backfill under signup load",
         "",
         f"{fmt_n(users)} users of which {fmt_n(ghosts)} (10 %, spread uniformly over the key space) have no "
-        f"profile. The backfill calls `select count(*) from user_sync.repair_ghost_users({batch}, false)` in a "
-        "loop, one transaction per call (a `DO` block with `COMMIT` after each call, so there are no client "
-        "round trips), until a call repairs nothing; the rate is rows / (end of the last call − start of the "
-        f"first). Meanwhile pgbench runs {data['backfill.load_seconds']} s of signups (2 clients, durable commits, "
+        f"profile. The backfill calls `user_sync.repair_ghost_users({batch}, false, after_id)` in a "
+        "loop, one transaction per call, each call resuming after the last id the previous one repaired (as "
+        "the CLI and the admin API do), until a call repairs nothing (a `DO` block with `COMMIT` after each "
+        "call, so there are no client round trips); the rate is rows / (end of the last call − start of the "
+        f"first). Meanwhile pgbench runs {data['backfill.load_seconds']} s of signups (2 clients, unthrottled, durable commits, "
         "as `supabase_auth_admin`, the same insert as in section 1, per-transaction log `-l`); the latency "
         "figures cover every signup that overlapped the backfill window. Baseline: the same signup load "
         "without a backfill, evaluated over a window of the same offset and length; and the whole backfill as "

@@ -103,6 +103,22 @@ say "1. signup throughput with and without the trigger ($runs x $pgbench_seconds
 create_supabase_db signup_plain        # the Supabase stand-in only: no trigger
 create_supabase_db signup_trigger
 apply_migrations signup_trigger
+# Reference: the same schema with the profile trigger of Supabase's own docs (security definer,
+# empty search_path, a plain insert of a few columns from NEW; no on conflict, no metadata
+# guards). It prices what any inserting PL/pgSQL trigger costs on this machine; no target.
+create_supabase_db signup_reference
+apply_migrations signup_reference
+sql signup_reference -U postgres <<'SQL'
+create or replace function public.handle_new_user() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into public.users (id, email, full_name, avatar_url, created_at)
+  values (new.id, new.email, new.raw_user_meta_data ->> 'full_name', new.raw_user_meta_data ->> 'avatar_url', new.created_at);
+  return new;
+end
+$$;
+SQL
 echo "$signup_statement" >"$work/signup.sql"
 # Signups as Supabase Auth makes them: role supabase_auth_admin, extended protocol with prepared
 # statements (pgx's default), 2 clients. Each run starts from empty tables and a checkpoint.
@@ -115,8 +131,12 @@ signup_tps() {
   sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$work/pgbench.out"
 }
 for run in $(seq 1 "$runs"); do
-  # Alternate which arm goes first, so drift on a shared machine does not favour one arm.
-  if [ $((run % 2)) = 1 ]; then arms="plain trigger"; else arms="trigger plain"; fi
+  # Rotate which arm goes first, so drift on a shared machine does not favour one arm.
+  case $((run % 3)) in
+    1) arms="plain trigger reference" ;;
+    2) arms="trigger reference plain" ;;
+    0) arms="reference plain trigger" ;;
+  esac
   for mode in durable async; do
     for arm in $arms; do
       tps=$(signup_tps "signup_$arm" "$mode")
@@ -126,7 +146,7 @@ for run in $(seq 1 "$runs"); do
     done
   done
 done
-sql postgres -c "drop database signup_plain" -c "drop database signup_trigger"
+sql postgres -c "drop database signup_plain" -c "drop database signup_trigger" -c "drop database signup_reference"
 emit meta.load_after_signup "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +282,8 @@ reset_backfill() {
     -c "truncate user_sync.cleanup_audit_log" \
     -c "vacuum (analyze) auth.users" -c "vacuum (analyze) public.users" -c "checkpoint"
 }
-# The operator's loop: one batch per transaction until a call repairs nothing. A DO block with
+# The operator's loop: one batch per transaction until a call repairs nothing, each call resuming
+# after the last id the previous one repaired (as GhostRepair does for the CLI and the admin API). A DO block with
 # COMMIT after each call gives exactly that without client round trips; each batch's end time is
 # recorded (same clock as pgbench's log) to find the signups that overlapped the backfill.
 batched_backfill() { # run
@@ -271,11 +292,14 @@ do \$\$
 declare
   n integer;
   b integer := 0;
+  after_id uuid;
 begin
   insert into bench.batches values ($1, 0, 0, extract(epoch from clock_timestamp()));
   commit;
   loop
-    select count(*) into n from user_sync.repair_ghost_users($backfill_batch, false);
+    select count(*), coalesce((pg_catalog.array_agg(r.user_id order by r.user_id desc))[1], after_id)
+      into n, after_id
+      from user_sync.repair_ghost_users($backfill_batch, false, after_id) r;
     b := b + 1;
     insert into bench.batches values ($1, b, n, extract(epoch from clock_timestamp()));
     commit;
@@ -335,6 +359,14 @@ for run in $(seq 1 "$runs"); do
   emit "backfill.rows.$run" "$rows"
   emit "backfill.batches.$run" "$batches"
   emit "backfill.seconds.$run" "$(python3 -c "print($w1 - $w0)")"
+  # Each repairing batch's own duration: flat if every batch resumes where the last one ended.
+  read -r bmin bmax < <(val backfill "
+    select round(min(d) * 1000), round(max(d) * 1000)
+      from (select at - lag(at) over (order by batch) as d, repaired
+              from bench.batches where run = $run) s
+     where repaired > 0" | tr '|' ' ')
+  emit "backfill.batch_ms_min.$run" "$bmin"
+  emit "backfill.batch_ms_max.$run" "$bmax"
   python3 bench/signup_latency.py --from "$w0" --to "$w1" --key "backfill.during.$run" "$work"/bf"$run".[0-9]* >>"$results"
   off0=$(python3 -c "print($base_start + ($w0 - $bf_launch))"); off1=$(python3 -c "print($base_start + ($w1 - $bf_launch))")
   python3 bench/signup_latency.py --from "$off0" --to "$off1" --key "backfill.baseline.$run" "$work"/base"$run".[0-9]* >>"$results"
