@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The quality check's pass over both primary keys against its lower bound: the migration's
-# user_sync.get_user_sync_stats() as it stands, a single merge full join in one process, and the
-# same join split in two key ranges that Parallel Append runs in two processes. Same data as
+# user_sync.get_user_sync_stats() as it stands (the key space split in two halves that Parallel
+# Append runs in two processes) and a single merge full join in one process. Same data as
 # bench/run.sh section 2; prints a markdown table. Diagnostic only: the variants are created in
 # the benchmark database, the migrations are not touched.
 #
@@ -26,7 +26,7 @@ export $conn
 sql postgres -c "alter system set max_wal_size = '8GB'" -c "alter system set checkpoint_timeout = '30min'" \
   -c "select pg_reload_conf()" >/dev/null
 
-# Both variants return what user_sync.get_user_sync_stats() returns, from the same data.
+# The variant returns what user_sync.get_user_sync_stats() returns, from the same data.
 stats_function() { # name workers pass-query
   cat <<SQL
 create or replace function user_sync.$1()
@@ -58,23 +58,6 @@ single_pass="pass as (
       from auth.users a
       full join public.users p on p.id = a.id
   )"
-# Random (v4) UUIDs spread evenly, so splitting at 8000... gives two equal halves, each a merge
-# full join that Parallel Append gives to its own process (PostgreSQL 15 plans it only with 2
-# workers allowed, although two processes do the work). Needs user_sync.trigger_state() marked
-# parallel safe: one parallel-unsafe function keeps the whole query serial.
-split_pass="halves as (
-    select count(*) as joined, count(a.id) as auth_users, count(p.id) as profiles
-      from (select id from auth.users where id < '80000000-0000-0000-0000-000000000000') a
-      full join (select id from public.users where id < '80000000-0000-0000-0000-000000000000') p on p.id = a.id
-    union all
-    select count(*), count(a.id), count(p.id)
-      from (select id from auth.users where id >= '80000000-0000-0000-0000-000000000000') a
-      full join (select id from public.users where id >= '80000000-0000-0000-0000-000000000000') p on p.id = a.id
-  ), pass as (
-    select sum(joined)::bigint as joined, sum(auth_users)::bigint as auth_users, sum(profiles)::bigint as profiles
-      from halves
-  )"
-
 timed() { # db sql... -> total ms of the statements after the first line (settings)
   local db=$1 setup=$2; shift 2
   { echo "$setup"; echo '\o /dev/null'; echo '\timing on'; printf '%s\n' "$@"; } \
@@ -82,43 +65,41 @@ timed() { # db sql... -> total ms of the statements after the first line (settin
 }
 lower_setup="set max_parallel_workers_per_gather = 0; set enable_seqscan = off; set enable_bitmapscan = off; set jit = off;"
 
-echo "| users | migration's \`get_user_sync_stats()\` | single pass (1 process) | split in two halves (Parallel Append) | lower bound (two index-only counts, 1 process) | migration / lower | single / lower | split / lower |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| users | migration's \`get_user_sync_stats()\` (two halves, Parallel Append) | single pass (1 process) | lower bound (two index-only counts, 1 process) | migration / lower | single / lower |"
+echo "|---|---|---|---|---|---|"
 for n in $sizes; do
   db="check_$n"
   create_supabase_db "$db"
   apply_migrations "$db"
   load_users "$db" "$n" 1000 $((n / 10000))
-  { stats_function stats_single_pass 0 "$single_pass"; stats_function stats_split 2 "$split_pass"
-    echo "alter function user_sync.trigger_state() parallel safe;"; } | sql "$db" -U postgres
-  # All must agree, and the split must really run in parallel.
-  for f in get_user_sync_stats stats_single_pass stats_split; do
+  stats_function stats_single_pass 0 "$single_pass" | sql "$db" -U postgres
+  # Both must agree, and the migration's split must really run in parallel.
+  for f in get_user_sync_stats stats_single_pass; do
     got=$(val "$db" "select auth_users || '/' || profiles || '/' || ghost_users || '/' || orphaned_profiles from user_sync.$f()")
     [ "$got" = "$n/$((n - n / 1000 + n / 10000))/$((n / 1000))/$((n / 10000))" ] \
       || { echo "$f reports $got" >&2; exit 1; }
   done
   plan=$(sql "$db" -A -t -c "load 'auto_explain'" -c "set auto_explain.log_min_duration = 0" \
            -c "set auto_explain.log_nested_statements = on" -c "set client_min_messages = log" \
-           -c "set auto_explain.log_level = notice" -c "select * from user_sync.stats_split()" 2>&1)
-  grep -q "Parallel Append" <<<"$plan" || { echo "split variant is not parallel: $plan" >&2; exit 1; }
+           -c "set auto_explain.log_level = notice" -c "select * from user_sync.get_user_sync_stats()" 2>&1)
+  grep -q "Parallel Append" <<<"$plan" || { echo "the migration's check is not parallel: $plan" >&2; exit 1; }
 
-  declare -a migration=() single=() split=() lower=()
+  declare -a migration=() single=() lower=()
   for run in $(seq 0 "$runs"); do   # run 0 warms the cache and is not counted
     g=$(timed "$db" "" "select * from user_sync.get_user_sync_stats();")
     s=$(timed "$db" "" "select * from user_sync.stats_single_pass();")
-    p=$(timed "$db" "" "select * from user_sync.stats_split();")
     l=$(timed "$db" "$lower_setup" "select count(id) from auth.users;" "select count(id) from public.users;")
-    echo "$n run $run: migration $g ms, single $s ms, split $p ms, lower $l ms" >&2
+    echo "$n run $run: migration $g ms, single $s ms, lower $l ms" >&2
     [ "$run" = 0 ] && continue
-    migration+=("$g"); single+=("$s"); split+=("$p"); lower+=("$l")
+    migration+=("$g"); single+=("$s"); lower+=("$l")
   done
-  python3 - "$n" "${migration[*]}" "${single[*]}" "${split[*]}" "${lower[*]}" <<'PY'
+  python3 - "$n" "${migration[*]}" "${single[*]}" "${lower[*]}" <<'PY'
 import statistics, sys
-n, migration, single, split, lower = sys.argv[1], *[[float(x) for x in a.split()] for a in sys.argv[2:]]
+n, migration, single, lower = sys.argv[1], *[[float(x) for x in a.split()] for a in sys.argv[2:]]
 m = statistics.median
 ratio = lambda xs, ys: m([x / y for x, y in zip(xs, ys)])
-print(f"| {int(n):,} | {m(migration):.0f} ms | {m(single):.0f} ms | {m(split):.0f} ms | {m(lower):.0f} ms | "
-      f"{ratio(migration, lower):.2f} | {ratio(single, lower):.2f} | {ratio(split, lower):.2f} |")
+print(f"| {int(n):,} | {m(migration):.0f} ms | {m(single):.0f} ms | {m(lower):.0f} ms | "
+      f"{ratio(migration, lower):.2f} | {ratio(single, lower):.2f} |")
 PY
   sql postgres -c "drop database \"$db\""
 done

@@ -305,10 +305,10 @@ def main():
         "change nothing in the migrations and write nothing here:",
         "",
         "- `bench/trigger_variants.sh`: server-side cost per signup of the migration's trigger and of "
-        "variants (no foreign key, inline columns, no `on conflict`, a trigger that inserts nothing, ...).",
-        "- `bench/check_variants.sh`: the migration's pass over both keys, a single merge full join in one "
-        "process, and the same join split in two key ranges run by Parallel Append, each against the "
-        "lower bound.",
+        "variants (Supabase docs' trigger, no foreign key, inline columns, no `on conflict`, a trigger that "
+        "inserts nothing, ...).",
+        "- `bench/check_variants.sh`: the migration's pass over both keys (two halves, Parallel Append) and "
+        "a single merge full join in one process, each against the lower bound.",
     ]))
     doc = "\n".join(head) + "\n\n" + "\n".join(table) + "\n\n" + "\n\n".join(sections) + "\n"
     with open(out_path, "w") as f:
