@@ -8,8 +8,9 @@ using UserSync.Testing;
 namespace UserSync.Core.Tests.Integration;
 
 /// <summary>
-/// A fresh migrated database plus a login of its own that holds user_sync_monitor, the way a
-/// Supabase project gives the monitor its login. Role names are cluster-wide, so each is unique.
+/// The shared <see cref="MonitoredDatabase"/> (a fresh migrated database and a login of its own in
+/// user_sync_monitor) plus what the Core tests need on top: options, store and runner for that
+/// login, id-ordered reads, and a lock on monitoring_log.
 /// </summary>
 internal sealed class MonitorDatabase
 {
@@ -28,10 +29,8 @@ internal sealed class MonitorDatabase
 
     public static async Task<MonitorDatabase> CreateAsync(PostgresCluster cluster)
     {
-        var name = await cluster.CreateDatabaseAsync();
-        var login = "monitor_" + Guid.NewGuid().ToString("N")[..16];
-        await cluster.ExecuteAsync("postgres", $"create role {login} login in role user_sync_monitor");
-        return new MonitorDatabase(cluster, name, login);
+        var database = await MonitoredDatabase.CreateAsync(cluster);
+        return new MonitorDatabase(cluster, database.Name, database.Login);
     }
 
     public UserSyncOptions Options(int statementTimeoutSeconds = 60) => new()
