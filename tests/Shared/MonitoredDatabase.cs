@@ -74,11 +74,8 @@ public sealed class MonitoredDatabase
         $"select standin.sign_up(e) from unnest(array[{string.Join(", ", emails.Select(e => $"'{e}'"))}]::text[]) e;";
 
     /// <summary>The ids of the ghosts in id order, as the database sees them.</summary>
-    public async Task<IReadOnlyList<Guid>> GhostIdsAsync()
-    {
-        var ids = await ScalarAsync<string>("select string_agg(user_id::text, ',' order by user_id) from user_sync.check_ghost_users()");
-        return ids.Split(',').Select(Guid.Parse).ToList();
-    }
+    public async Task<IReadOnlyList<Guid>> GhostIdsAsync() =>
+        await _cluster.GuidsAsync(Name, "select user_id from user_sync.check_ghost_users() order by user_id");
 
     /// <summary>What a request could have written: runs, audit rows and profiles.</summary>
     public async Task<(long Runs, long Audits, long Profiles)> WritesAsync() =>

@@ -74,6 +74,48 @@ public sealed class PostgresCluster : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The first column of every row of <paramref name="sql"/>, as uuids, in the query's order.</summary>
+    public async Task<List<Guid>> GuidsAsync(string database, string sql, string user = "supabase_admin")
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(database, user, pooling: false));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await ReadGuidsAsync(command);
+    }
+
+    /// <summary>Runs <paramref name="command"/> and reads its first column as uuids, in order.</summary>
+    public static async Task<List<Guid>> ReadGuidsAsync(NpgsqlCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Polls until a session of <paramref name="database"/> matching <paramref name="session"/> (a
+    /// pg_stat_activity condition such as <c>pid = 42</c>) waits for a lock, or throws after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitUntilWaitingForLockAsync(string database, string session, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await ScalarAsync<long>(database,
+                   $"select count(*) from pg_stat_activity where ({session}) and wait_event_type = 'Lock'") == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no session with {session} waited for a lock within {timeout}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Runs a client program from the PostgreSQL binaries (pg_dump, psql) against this cluster.</summary>
     public Task<string> ClientAsync(string program, string arguments) =>
         RunAsync($"/usr/lib/postgresql/15/bin/{program}", $"-h {SocketDirectory} -p 5432 -U supabase_admin {arguments}");

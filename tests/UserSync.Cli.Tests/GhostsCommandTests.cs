@@ -59,7 +59,7 @@ public sealed class GhostsCommandTests(PostgresClusterFixture fixture)
         Assert.False(page.GetProperty("masked").GetBoolean());
         var rows = page.GetProperty("ghosts").EnumerateArray().ToList();
         Assert.Equal(ghosts.Order(StringComparer.Ordinal), rows.Select(r => r.GetProperty("email").GetString()!).Order(StringComparer.Ordinal));
-        Assert.Equal(await GhostIdsAsync(db), rows.Select(r => Guid.Parse(r.GetProperty("userId").GetString()!)).ToList());
+        Assert.Equal(await db.GhostIdsAsync(), rows.Select(r => Guid.Parse(r.GetProperty("userId").GetString()!)).ToList());
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class GhostsCommandTests(PostgresClusterFixture fixture)
 
         Assert.Null(cursor);
         Assert.Equal([10, 10, 5], pageSizes);
-        Assert.Equal(await GhostIdsAsync(db), visited);
+        Assert.Equal(await db.GhostIdsAsync(), visited);
     }
 
     [Fact]
@@ -127,11 +127,5 @@ public sealed class GhostsCommandTests(PostgresClusterFixture fixture)
         CliAssert.ExitCode(ExitCodes.Usage, result);
         Assert.Contains("--limit", result.Stderr, StringComparison.Ordinal);
         Assert.Equal("", result.Stdout);
-    }
-
-    private static async Task<List<Guid>> GhostIdsAsync(MonitoredDatabase db)
-    {
-        var ids = await db.ScalarAsync<string>("select string_agg(user_id::text, ',' order by user_id) from user_sync.check_ghost_users()");
-        return ids.Split(',').Select(Guid.Parse).ToList();
     }
 }

@@ -65,29 +65,12 @@ public sealed class ConcurrentBackfillTests(PostgresClusterFixture fixture)
         await using var monitor = await OpenAsMonitorAsync(database);
         var monitorPid = monitor.ProcessID;
         var batch = RepairBatchAsync(monitor, 1, null);
-        await WaitUntilBlockedAsync(database, monitorPid);
+        await _cluster.WaitUntilWaitingForLockAsync(database, $"pid = {monitorPid}", TimeSpan.FromSeconds(10));
         await healing.CommitAsync();
 
         Assert.Equal([ghosts[1]], await batch);
         Assert.Equal([ghosts[1]], await AuditedIdsAsync(database));
         Assert.Equal([ghosts[2]], await GhostIdsAsync(database));
-    }
-
-    private async Task WaitUntilBlockedAsync(string database, int pid)
-    {
-        for (var i = 0; i < 500; i++)
-        {
-            var waiting = await _cluster.ScalarAsync<long>(database,
-                $"select count(*) from pg_stat_activity where pid = {pid} and wait_event_type = 'Lock'");
-            if (waiting == 1)
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Fail("the repair batch never waited on the concurrent profile insert");
     }
 
     private async Task<string> CreateDatabaseWithGhostsAsync()
@@ -151,34 +134,12 @@ public sealed class ConcurrentBackfillTests(PostgresClusterFixture fixture)
             "select user_id from user_sync.repair_ghost_users($1, false, $2) where repaired", connection);
         repair.Parameters.AddWithValue(batchSize);
         repair.Parameters.Add(new NpgsqlParameter { Value = after.HasValue ? after.Value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        await using var reader = await repair.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
+        return await PostgresCluster.ReadGuidsAsync(repair);
     }
 
-    private async Task<List<Guid>> GhostIdsAsync(string database) => await ListAsync(database,
-        "select user_id from user_sync.check_ghost_users() order by 1");
+    private Task<List<Guid>> GhostIdsAsync(string database) =>
+        _cluster.GuidsAsync(database, "select user_id from user_sync.check_ghost_users() order by 1");
 
-    private async Task<List<Guid>> AuditedIdsAsync(string database) => await ListAsync(database,
-        "select u.user_id from user_sync.cleanup_audit_log, unnest(affected_ids) u(user_id) order by 1");
-
-    private async Task<List<Guid>> ListAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(_cluster.ConnectionString(database, "supabase_admin", pooling: false));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
-    }
+    private Task<List<Guid>> AuditedIdsAsync(string database) =>
+        _cluster.GuidsAsync(database, "select u.user_id from user_sync.cleanup_audit_log, unnest(affected_ids) u(user_id) order by 1");
 }

@@ -72,20 +72,7 @@ internal sealed class MonitorDatabase
 
     public Task<long> CountAsync(string table) => Cluster.ScalarAsync<long>(Name, $"select count(*) from {table}");
 
-    public async Task<List<Guid>> GuidsAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(Cluster.ConnectionString(Name, "supabase_admin", pooling: false));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
-    }
+    public Task<List<Guid>> GuidsAsync(string sql) => Cluster.GuidsAsync(Name, sql);
 
     /// <summary>A supabase_admin session that takes an ACCESS EXCLUSIVE lock on monitoring_log and keeps it until disposed.</summary>
     public async Task<IAsyncDisposable> LockMonitoringLogAsync()
@@ -99,20 +86,8 @@ internal sealed class MonitorDatabase
     }
 
     /// <summary>Polls (with a deadline) until a session of the monitor's login waits for a lock.</summary>
-    public async Task WaitUntilMonitorWaitsForALockAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Cluster.ScalarAsync<long>(Name,
-                   $"select count(*) from pg_stat_activity where usename = '{Login}' and wait_event_type = 'Lock'") == 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the monitor never waited for the lock");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitUntilMonitorWaitsForALockAsync() =>
+        Cluster.WaitUntilWaitingForLockAsync(Name, $"usename = '{Login}'", TimeSpan.FromSeconds(30));
 
     private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
