@@ -10,6 +10,19 @@ val() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 # of users_email_partial_key). pgbench runs it as supabase_auth_admin, one per transaction.
 signup_statement="insert into auth.users (id, aud, role, email, created_at, raw_user_meta_data) values (gen_random_uuid(), 'authenticated', '', 'u' || gen_random_uuid()::text || '@example.com', now(), '{\"full_name\":\"x\"}');"
 
+# The profile trigger function of Supabase's docs (security definer, empty search_path, a plain
+# insert of a few columns from NEW; no on conflict, no metadata guards): the reference that prices
+# what any inserting PL/pgSQL trigger costs here (bench/run.sh section 1, trigger_variants.sh).
+docs_trigger_function="create or replace function public.handle_new_user() returns trigger
+language plpgsql security definer set search_path = ''
+as \$\$
+begin
+  insert into public.users (id, email, full_name, avatar_url, created_at)
+  values (new.id, new.email, new.raw_user_meta_data ->> 'full_name', new.raw_user_meta_data ->> 'avatar_url', new.created_at);
+  return new;
+end
+\$\$;"
+
 # load_users DB N GHOST_EVERY ORPHANS
 # N auth.users rows that look like Supabase Auth's (instance id, provider metadata, a
 # bcrypt-length password hash), random UUIDs inserted in random order so both primary keys grow

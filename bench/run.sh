@@ -103,22 +103,11 @@ say "1. signup throughput with and without the trigger ($runs x $pgbench_seconds
 create_supabase_db signup_plain        # the Supabase stand-in only: no trigger
 create_supabase_db signup_trigger
 apply_migrations signup_trigger
-# Reference: the same schema with the profile trigger of Supabase's own docs (security definer,
-# empty search_path, a plain insert of a few columns from NEW; no on conflict, no metadata
-# guards). It prices what any inserting PL/pgSQL trigger costs on this machine; no target.
+# Reference: the same schema with the profile trigger of Supabase's own docs ($docs_trigger_function
+# in bench/lib.sh). It prices what any inserting PL/pgSQL trigger costs on this machine; no target.
 create_supabase_db signup_reference
 apply_migrations signup_reference
-sql signup_reference -U postgres <<'SQL'
-create or replace function public.handle_new_user() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  insert into public.users (id, email, full_name, avatar_url, created_at)
-  values (new.id, new.email, new.raw_user_meta_data ->> 'full_name', new.raw_user_meta_data ->> 'avatar_url', new.created_at);
-  return new;
-end
-$$;
-SQL
+sql signup_reference -U postgres <<<"$docs_trigger_function"
 echo "$signup_statement" >"$work/signup.sql"
 # Signups as Supabase Auth makes them: role supabase_auth_admin, extended protocol with prepared
 # statements (pgx's default), 2 clients. Each run starts from empty tables and a checkpoint.

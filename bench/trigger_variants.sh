@@ -71,8 +71,7 @@ variant noop "trigger function that inserts nothing (security definer, search_pa
 variant id_only "inserts only (id, created_at, updated_at) from NEW, with the foreign key (diagnostic)" \
   "$(trigger_fn "security definer set search_path = ''" "  insert into public.users (id, created_at, updated_at) values (new.id, new.created_at, new.created_at) on conflict (id) do nothing;")"
 variant docs "the profile trigger of Supabase's docs (bench/run.sh's reference arm): plain insert of a few columns, no on conflict, no metadata checks" \
-  "$(trigger_fn "security definer set search_path = ''" "  insert into public.users (id, email, full_name, avatar_url, created_at)
-  values (new.id, new.email, new.raw_user_meta_data ->> 'full_name', new.raw_user_meta_data ->> 'avatar_url', new.created_at);")"
+  "$docs_trigger_function"
 variant inline_noconflict "inline, plain insert without on conflict (diagnostic: a conflict would fail the signup)" \
   "$(trigger_fn "security definer set search_path = ''" "${inline_body/  on conflict (id) do nothing;/;}")"
 
