@@ -5,9 +5,13 @@
 sql() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 # One value from one query.
 val() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+# A command as the clusters' OS user: scripts/pgtmp.sh runs the server as `postgres` when started
+# by root, because initdb and postgres refuse to run as root.
+as_cluster_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-# One signup as Supabase Auth writes it (role '' at insert time; the email must be unique because
-# of users_email_partial_key). pgbench runs it as supabase_auth_admin, one per transaction.
+# The bare insert of a signup (role '' at insert time; the email must be unique because of
+# users_email_partial_key): the smallest transaction a trigger can be added to. pgbench runs it
+# as supabase_auth_admin, one per transaction. The whole signup is bench/supabase_signup.sql.
 signup_statement="insert into auth.users (id, aud, role, email, created_at, raw_user_meta_data) values (gen_random_uuid(), 'authenticated', '', 'u' || gen_random_uuid()::text || '@example.com', now(), '{\"full_name\":\"x\"}');"
 
 # The profile trigger function of Supabase's docs (security definer, empty search_path, a plain
@@ -22,6 +26,119 @@ begin
   return new;
 end
 \$\$;"
+
+# A trigger function that inserts nothing (security definer, empty search_path, like the others):
+# what firing an after-insert row trigger costs by itself.
+noop_trigger_function="create or replace function public.handle_new_user() returns trigger
+language plpgsql security definer set search_path = ''
+as \$\$
+begin
+  return null;
+end
+\$\$;"
+
+# signup_arm DB ARM: a database for one arm of the signup measurements.
+#   plain        the Supabase stand-in only (no trigger)
+#   ours         all migrations (the insert trigger, the update trigger, the foreign key)
+#   ours_insert  all migrations without the update trigger: the insert trigger's share
+#   docs         the profile trigger of Supabase's docs instead of ours, and no update trigger
+#   noop         a trigger that inserts nothing, and no update trigger: the price of firing
+# Every arm has the Auth tables the signup writes (bench/supabase_auth_tables.sql) and
+# bench.supabase_signups(n) (supabase_signup_procedure).
+signup_arm() {
+  local db=$1 arm=$2
+  create_supabase_db "$db"
+  sql "$db" -f "$usersync_repo/bench/supabase_auth_tables.sql" >/dev/null
+  if [ "$arm" != plain ]; then apply_migrations "$db"; fi
+  case $arm in
+    plain|ours|ours_insert) ;;
+    docs) sql "$db" -U postgres <<<"$docs_trigger_function" ;;
+    noop) sql "$db" -U postgres <<<"$noop_trigger_function" ;;
+    *) echo "signup_arm: unknown arm $arm" >&2; return 1 ;;
+  esac
+  case $arm in
+    ours_insert|docs|noop) sql "$db" -c "drop trigger on_auth_user_updated on auth.users" ;;
+  esac
+  supabase_signup_procedure | sql "$db"
+}
+
+# bench/supabase_signup.sql as a procedure, bench.supabase_signups(n): n signups in one backend,
+# each its own transaction. Plan caching as with pgbench's prepared statements, but no client,
+# protocol or pgbench CPU: the server-side cost of a signup. pgbench's variables become PL/pgSQL
+# variables, its `\gset` an `into`, and a select whose rows are dropped a `perform`.
+supabase_signup_procedure() {
+  local body
+  body=$(grep -v -e '^--' -e '^begin;$' -e '^commit;$' "$usersync_repo/bench/supabase_signup.sql" \
+    | sed -e 's/ \\gset$/ into v_id, v_email;/' -e 's/:id\b/v_id/g' -e 's/:email\b/v_email/g' -e 's/^select /perform /')
+  cat <<SQL
+create schema if not exists bench;
+grant usage on schema bench to supabase_auth_admin;
+create or replace procedure bench.supabase_signups(n integer)
+language plpgsql
+as \$proc\$
+declare
+  v_id uuid;
+  v_email text;
+begin
+  for i in 1..n loop
+$body
+    commit;
+  end loop;
+end
+\$proc\$;
+grant execute on procedure bench.supabase_signups(integer) to supabase_auth_admin;
+SQL
+}
+
+# The ways to read both primary keys once, index-only, with at most the parallelism the quality
+# check may use (its functions set max_parallel_workers_per_gather = 2). The check's lower bound
+# is the fastest of them in the same run. bound_sql holds one statement per line; bound_plan
+# checks that EXPLAIN shows the intended plan. count(id), not count(*): count(*) would pick the
+# tiny users_is_anonymous_idx on auth.users, which says nothing about reading the keys.
+bound_variants="serial parallel_each side_by_side side_by_side_partial"
+declare -A bound_setup bound_sql bound_describe
+bound_common="set enable_seqscan = off; set enable_bitmapscan = off; set jit = off;"
+bound_parallel="$bound_common set max_parallel_workers_per_gather = 2; set parallel_setup_cost = 0; set parallel_tuple_cost = 0;"
+bound_setup[serial]="$bound_common set max_parallel_workers_per_gather = 0;"
+bound_sql[serial]=$'select count(id) from auth.users;\nselect count(id) from public.users;'
+bound_describe[serial]="one key after the other, one process each"
+bound_setup[parallel_each]="$bound_parallel set min_parallel_index_scan_size = 0;"
+bound_sql[parallel_each]="${bound_sql[serial]}"
+bound_describe[parallel_each]="one key after the other, each a parallel index-only scan (leader and 2 workers)"
+# No partial (parallel) index scans: each key is read whole by one process.
+bound_setup[side_by_side]="$bound_parallel set min_parallel_index_scan_size = '1TB';"
+bound_sql[side_by_side]="select sum(n) from (select count(id) as n from auth.users union all select count(id) from public.users) s;"
+bound_describe[side_by_side]="both keys at once, Parallel Append running each key's scan in its own process"
+bound_setup[side_by_side_partial]="$bound_parallel set min_parallel_index_scan_size = 0;"
+bound_sql[side_by_side_partial]="select count(id) from (select id from auth.users union all select id from public.users) s;"
+bound_describe[side_by_side_partial]="both keys at once, Parallel Append of two parallel index-only scans shared by leader and 2 workers"
+
+# bound_plan DB VARIANT: fails unless the variant's plan is what it claims (index-only scans of
+# both primary keys with no heap fetch, and the intended parallelism); prints a short summary.
+bound_plan() {
+  local db=$1 v=$2 plan scans pscans
+  plan=$({ echo "${bound_setup[$v]}"; sed 's/^/explain (analyze, timing off, costs off) /' <<<"${bound_sql[$v]}"; } | sql "$db" -A -t)
+  scans=$(grep -c "Index Only Scan using users_pkey on users" <<<"$plan" || true)
+  pscans=$(grep -c "Parallel Index Only Scan using users_pkey on users" <<<"$plan" || true)
+  local ok=1
+  [ "$scans" = 2 ] || ok=0
+  grep -q "Heap Fetches: [1-9]" <<<"$plan" && ok=0
+  case $v in
+    serial) grep -q "Gather" <<<"$plan" && ok=0 ;;
+    parallel_each) [ "$pscans" = 2 ] || ok=0 ;;
+    side_by_side) [ "$pscans" = 0 ] && grep -q "Parallel Append" <<<"$plan" || ok=0 ;;
+    side_by_side_partial) [ "$pscans" = 2 ] && grep -q "Parallel Append" <<<"$plan" || ok=0 ;;
+  esac
+  if [ "$ok" = 0 ]; then echo "the lower-bound variant $v does not have the intended plan: $plan" >&2; return 1; fi
+  local workers
+  workers=$(grep -o "Workers Launched: [0-9]*" <<<"$plan" | sed 's/Workers Launched: //' | paste -sd/ -)
+  echo "${workers:-0} worker(s) launched, heap fetches 0"
+}
+# bound_ms DB VARIANT: wall time (psql's \timing, summed over the variant's statements).
+bound_ms() {
+  { echo "${bound_setup[$2]}"; echo '\o /dev/null'; echo '\timing on'; echo "${bound_sql[$2]}"; } \
+    | sql "$1" | awk '/^Time:/ {s+=$2} END {print s}'
+}
 
 # load_users DB N GHOST_EVERY ORPHANS
 # N auth.users rows that look like Supabase Auth's (instance id, provider metadata, a
