@@ -58,8 +58,8 @@ as $$
   select coalesce(
     (select case
               when not ((t.tgfoid = pg_catalog.to_regprocedure('public.handle_new_user()')
-                         and pg_catalog.obj_description(t.tgfoid, 'pg_proc') ~ '^usersync:managed')
-                        or pg_catalog.obj_description(t.tgfoid, 'pg_proc') ~ '^usersync:keep') then 'wrong_function'
+                         and coalesce(pg_catalog.obj_description(t.tgfoid, 'pg_proc'), '') ~ '^usersync:managed')
+                        or coalesce(pg_catalog.obj_description(t.tgfoid, 'pg_proc'), '') ~ '^usersync:keep') then 'wrong_function'
               when t.tgenabled = 'O' then 'enabled'
               when t.tgenabled = 'A' then 'enabled_always'
               when t.tgenabled = 'R' then 'replica_only'
