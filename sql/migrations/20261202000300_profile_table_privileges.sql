@@ -17,13 +17,13 @@ declare
 begin
   created := coalesce(pg_catalog.obj_description('public.users'::regclass, 'pg_class'), '') ~ '^usersync:created'
     or (not exists (select from pg_catalog.pg_policy where polrelid = 'public.users'::regclass)
-        and (select pg_catalog.array_agg(pg_catalog.format('%s %s %s', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull)
+        and (select pg_catalog.array_agg(pg_catalog.format('%s %s%s', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), case when a.attnotnull then ' not null' end)
                                          order by a.attnum)
                from pg_catalog.pg_attribute a
               where a.attrelid = 'public.users'::regclass and a.attnum > 0 and not a.attisdropped)
-            = array['id uuid true', 'email text false', 'email_confirmed_at timestamp with time zone false',
-                    'full_name text false', 'avatar_url text false', 'created_at timestamp with time zone true',
-                    'updated_at timestamp with time zone true']);
+            = array['id uuid not null', 'email text', 'email_confirmed_at timestamp with time zone',
+                    'full_name text', 'avatar_url text', 'created_at timestamp with time zone not null',
+                    'updated_at timestamp with time zone not null']);
   if not created then
     raise notice 'UserSync leaves the grants and policies of the adopted public.users as the app set them';
     return;
