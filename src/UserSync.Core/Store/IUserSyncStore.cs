@@ -36,4 +36,11 @@ public interface IUserSyncStore
     /// is left after it; pass the last returned id to get the next batch (see <see cref="GhostRepair"/>).
     /// </summary>
     Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, Guid? after, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The cleanup audit log newest first (user_sync.get_cleanup_audit), <paramref name="limit"/> rows
+    /// (1..1000) with ids below <paramref name="before"/> (null: from the newest); pass the last
+    /// returned id to get the next page.
+    /// </summary>
+    Task<IReadOnlyList<CleanupAuditEntry>> GetCleanupAuditAsync(int limit, long? before, CancellationToken cancellationToken);
 }

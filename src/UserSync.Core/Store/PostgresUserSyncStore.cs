@@ -84,6 +84,15 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
             new { batchSize, dryRun, after }, cancellationToken))
         .Select(r => new RepairedUser(r.Id, Utc(r.CreatedAt), r.Repaired)).ToList();
 
+    public async Task<IReadOnlyList<CleanupAuditEntry>> GetCleanupAuditAsync(int limit, long? before, CancellationToken cancellationToken) =>
+        (await QueryAsync<AuditRow>(
+            "select id, action, performed_at, performed_by, application, affected_count, affected_ids, details->>'batch_size' as batch_size "
+            + "from user_sync.get_cleanup_audit(@limit, @before)",
+            new { limit, before }, cancellationToken))
+        .Select(r => new CleanupAuditEntry(r.id, r.action, Utc(r.performed_at), r.performed_by, r.application, r.affected_count,
+            r.affected_ids, int.TryParse(r.batch_size, System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : null))
+        .ToList();
+
     public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
@@ -184,6 +193,18 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
         public string CheckName { get; set; } = "";
         public DateTime FailingSince { get; set; }
         public int FailingRuns { get; set; }
+    }
+
+    private sealed class AuditRow
+    {
+        public long id { get; set; }
+        public string action { get; set; } = "";
+        public DateTime performed_at { get; set; }
+        public string performed_by { get; set; } = "";
+        public string application { get; set; } = "";
+        public int affected_count { get; set; }
+        public Guid[] affected_ids { get; set; } = [];
+        public string? batch_size { get; set; }
     }
 
     private sealed class RepairRow

@@ -27,6 +27,25 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     }
 
     [Fact]
+    public async Task GetCleanupAuditAsync_pages_the_repair_batches_newest_first_with_their_ids_and_batch_size()
+    {
+        var db = await MonitorDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(3);
+        await using var store = db.Store();
+        await store.RepairBatchAsync(2, dryRun: false, after: null, CancellationToken.None);
+        var last = await store.RepairBatchAsync(2, dryRun: false, after: (await db.GuidsAsync("select id from public.users order by id"))[^1], CancellationToken.None);
+
+        var newest = await store.GetCleanupAuditAsync(1, null, CancellationToken.None);
+        var older = await store.GetCleanupAuditAsync(10, newest[0].Id, CancellationToken.None);
+
+        Assert.Equal(("backfill_ghost_users", 1, 2, db.Login),
+            (newest[0].Action, newest[0].AffectedCount, newest[0].BatchSize, newest[0].PerformedBy));
+        Assert.Equal(last.Select(r => r.UserId), newest[0].AffectedIds);
+        Assert.Equal(2, Assert.Single(older).AffectedCount);
+        Assert.Equal(TimeSpan.Zero, newest[0].PerformedAt.Offset);
+    }
+
+    [Fact]
     public async Task RecordRunAsync_returns_the_four_checks_with_severity_and_outcome()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Spectre.Console;
+using UserSync.Core.Alerts;
+
+namespace UserSync.Cli.Commands;
+
+/// <summary>
+/// `usersync audit [--limit N] [--before ID] [--json]`: the cleanup audit log newest first (who
+/// repaired what, when, how many), with ids shortened; the log holds no email.
+/// </summary>
+public static class AuditCommand
+{
+    public const int MaxLimit = 1000;
+
+    // The table shows a few ids per row; JSON carries them all (shortened).
+    private const int IdsShown = 3;
+
+    public static Command Create(SharedOptions shared, CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        var limit = new Option<int>("--limit") { Description = $"Rows per page (1..{MaxLimit}).", DefaultValueFactory = _ => 20 }.Between(1, MaxLimit);
+        var before = new Option<long?>("--before") { Description = "Show rows older than this audit id (printed after the previous page)." };
+        before.Validators.Add(result =>
+        {
+            // A value that is not a number is reported by the parser itself.
+            if (result.Tokens.Count == 1 && long.TryParse(result.Tokens[0].Value, Render.Culture, out var id) && id < 1)
+            {
+                result.AddError("--before must be a positive audit id.");
+            }
+        });
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("audit", "Show the cleanup audit log: who repaired what, when, how many.") { limit, before, json };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var store = shared.Store(parsed, environment);
+            var page = await store.GetCleanupAuditAsync(parsed.GetValue(limit), parsed.GetValue(before), cancellationToken);
+            long? next = page.Count == parsed.GetValue(limit) ? page[^1].Id : null;
+            var rows = page.Select(e => new
+            {
+                id = e.Id,
+                action = e.Action,
+                performedAt = e.PerformedAt,
+                performedBy = e.PerformedBy,
+                application = e.Application,
+                affectedCount = e.AffectedCount,
+                affectedIds = e.AffectedIds.Select(PiiMasker.ShortenId).ToList(),
+                batchSize = e.BatchSize,
+            }).ToList();
+
+            if (parsed.GetValue(json))
+            {
+                await environment.Out.WriteLineAsync(AlertJson.Serialize(new { entries = rows, nextBefore = next }));
+                return ExitCodes.Healthy;
+            }
+
+            var table = new Table().AddColumn("id").AddColumn("at (UTC)").AddColumn("action").AddColumn("by")
+                .AddColumn("application").AddColumn(new TableColumn("users").RightAligned()).AddColumn("ids");
+            foreach (var row in rows)
+            {
+                var ids = string.Join(" ", row.affectedIds.Take(IdsShown)) + (row.affectedIds.Count > IdsShown ? " …" : "");
+                table.AddRow(row.id.ToString(Render.Culture), row.performedAt.ToString("yyyy-MM-dd HH:mm:ss", Render.Culture),
+                    Markup.Escape(row.action), Markup.Escape(row.performedBy), Markup.Escape(row.application),
+                    row.affectedCount.ToString(Render.Culture), Markup.Escape(ids));
+            }
+
+            environment.Console.Write(table);
+            await environment.Out.WriteLineAsync(next is null
+                ? $"{rows.Count} audit row(s); end of log."
+                : $"{rows.Count} audit row(s); older: usersync audit --limit {parsed.GetValue(limit)} --before {next}");
+            return ExitCodes.Healthy;
+        });
+        return command;
+    }
+}
