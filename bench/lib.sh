@@ -27,22 +27,23 @@ begin
 end
 \$\$;"
 
-# A trigger function that inserts nothing (security definer, empty search_path, like the others):
-# what firing an after-insert row trigger costs by itself.
-noop_trigger_function="create or replace function public.handle_new_user() returns trigger
-language plpgsql security definer set search_path = ''
-as \$\$
-begin
-  return null;
-end
-\$\$;"
+# noop_trigger_function NAME: a trigger function NAME() that does nothing (security definer, empty
+# search_path, like the others): what firing a row trigger costs by itself.
+noop_trigger_function() {
+  printf '%s\n' "create or replace function $1() returns trigger language plpgsql security definer set search_path = '' as \$\$" \
+    "begin" "  return null;" "end" "\$\$;"
+}
 
 # signup_arm DB ARM: a database for one arm of the signup measurements.
 #   plain        the Supabase stand-in only (no trigger)
 #   ours         all migrations (the insert trigger, the update trigger, the foreign key)
 #   ours_insert  all migrations without the update trigger: the insert trigger's share
 #   docs         the profile trigger of Supabase's docs instead of ours, and no update trigger
-#   noop         a trigger that inserts nothing, and no update trigger: the price of firing
+#   noop         an insert trigger that does nothing, and no update trigger: the price of firing
+#   floor        the docs' insert trigger, and an update trigger that fires on every update (as
+#                UserSync's must, having no column list) but does nothing: the least any trigger
+#                pair that sees every change can cost
+#   ours_inlined all migrations, with the SQL helpers' SET search_path removed (helpers_inlined)
 # Every arm has the Auth tables the signup writes (bench/supabase_auth_tables.sql) and
 # bench.supabase_signups(n) (supabase_signup_procedure).
 signup_arm() {
@@ -52,14 +53,68 @@ signup_arm() {
   if [ "$arm" != plain ]; then apply_migrations "$db"; fi
   case $arm in
     plain|ours|ours_insert) ;;
-    docs) sql "$db" -U postgres <<<"$docs_trigger_function" ;;
-    noop) sql "$db" -U postgres <<<"$noop_trigger_function" ;;
+    ours_inlined) helpers_inlined "$db" ;;
+    docs|floor) sql "$db" -U postgres <<<"$docs_trigger_function" ;;
+    noop) noop_trigger_function public.handle_new_user | sql "$db" -U postgres ;;
     *) echo "signup_arm: unknown arm $arm" >&2; return 1 ;;
   esac
   case $arm in
     ours_insert|docs|noop) sql "$db" -c "drop trigger on_auth_user_updated on auth.users" ;;
+    floor) noop_trigger_function public.handle_user_updated | sql "$db" -U postgres ;;
   esac
   supabase_signup_procedure | sql "$db"
+}
+
+# helpers_inlined DB [restore]: takes the SET search_path off the SQL functions the triggers and the
+# repair call per row, so that PostgreSQL inlines them into their callers, as it did before they
+# got one for Supabase's linter (function_search_path_mutable); with `restore`, puts it back.
+# Diagnostic: prices that SET clause. Fails if the functions are not there any more.
+helpers_inlined() {
+  local action="reset search_path"
+  [ "${2:-}" = restore ] && action="set search_path = ''"
+  sql "$1" -c "alter function user_sync.metadata_text(jsonb, text) $action" \
+           -c "alter function user_sync.profile_values(auth.users) $action"
+}
+
+# signin_users DB N: N users with ids md5(1..N)::uuid (bench/supabase_signin.sql picks them so),
+# made by one insert as supabase_auth_admin, so UserSync's triggers (if any) give each a profile.
+signin_users() {
+  sql "$1" <<SQL
+set role supabase_auth_admin;
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, raw_app_meta_data,
+                        raw_user_meta_data, created_at, updated_at, email_confirmed_at,
+                        confirmation_token, recovery_token, email_change_token_new, email_change)
+select '00000000-0000-0000-0000-000000000000', md5(i::text)::uuid, 'authenticated', 'authenticated',
+       'user' || i || '@bench.example', '\$2a\$10\$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01',
+       '{"provider":"email","providers":["email"]}', jsonb_build_object('full_name', 'User ' || i),
+       now(), now(), now(), '', '', '', ''
+  from generate_series(1, $2) i;
+SQL
+}
+
+# bench/supabase_signin.sql's update as a procedure, bench.supabase_signins(n, users): n sign-ins
+# in one backend, one transaction each, over users 1..users in turn.
+supabase_signin_procedure() {
+  local statement
+  statement=$(grep '^update ' "$usersync_repo/bench/supabase_signin.sql" | sed 's/:n\b/v_n/g')
+  cat <<SQL
+create schema if not exists bench;
+grant usage on schema bench to supabase_auth_admin;
+create or replace procedure bench.supabase_signins(n integer, users integer)
+language plpgsql
+as \$proc\$
+declare
+  v_n integer;
+begin
+  for i in 1..n loop
+    v_n := 1 + i % users;
+    $statement
+    commit;
+  end loop;
+end
+\$proc\$;
+grant execute on procedure bench.supabase_signins(integer, integer) to supabase_auth_admin;
+SQL
 }
 
 # bench/supabase_signup.sql as a procedure, bench.supabase_signups(n): n signups in one backend,
@@ -88,6 +143,35 @@ end
 \$proc\$;
 grant execute on procedure bench.supabase_signups(integer) to supabase_auth_admin;
 SQL
+}
+
+# Instruction counts: callgrind on a single-user backend (`postgres --single`: one process, no
+# background workers) of a stopped throwaway cluster, so nothing else on the machine counts.
+# ir_cluster_start DIR OWNER_PID: a new cluster (scripts/pgtmp.sh) whose settings go to $ir_conn;
+# ir_cluster_stop DIR stops it and keeps its data for the single-user sessions.
+ir_cluster_start() { ir_conn=$("$usersync_repo/scripts/pgtmp.sh" start "$1" --supabase --owner-pid "$2"); }
+ir_cluster_stop() { as_cluster_owner pg_ctl -D "$1/data" -w -t 60 stop >/dev/null; }
+# ir_count DIR DB TOGGLE NAME (stdin: the session's commands, one a line): instructions executed
+# inside the function TOGGLE (callgrind --toggle-collect), for example ExecuteCallStmt or PortalRun.
+ir_count() {
+  local dir=$1 db=$2 toggle=$3 name=$4
+  as_cluster_owner valgrind --tool=callgrind --toggle-collect="$toggle" --callgrind-out-file="$dir/$name.out" \
+    postgres --single -D "$dir/data" "$db" >"$dir/$name.log" 2>&1 || { cat "$dir/$name.log" >&2; return 1; }
+  if grep -q "ERROR" "$dir/$name.log"; then cat "$dir/$name.log" >&2; return 1; fi
+  sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$dir/$name.out" | head -1
+}
+# ir_per_call DIR DB SMALL LARGE SETUP CALL: instructions of one CALL iteration. Two sessions run
+# SETUP (commands, one a line) and then `CALL` with SMALL and with LARGE iterations (CALL holds %d
+# for the count); what a session does once (catalog caches, PL/pgSQL compilation, plans) cancels
+# out: (Ir(LARGE) - Ir(SMALL)) / (LARGE - SMALL). Only the CALL is counted.
+ir_per_call() {
+  local dir=$1 db=$2 small=$3 large=$4 setup=$5 call=$6 n ir ir_small ir_large
+  for n in "$small" "$large"; do
+    ir=$({ echo "$setup"; printf "$call\n" "$n"; } | ir_count "$dir" "$db" ExecuteCallStmt "$db.$n") || return 1
+    [ -n "$ir" ] || { echo "no instruction count for $db, $n iterations" >&2; return 1; }
+    if [ "$n" = "$small" ]; then ir_small=$ir; else ir_large=$ir; fi
+  done
+  echo $(( (ir_large - ir_small) / (large - small) ))
 }
 
 # The ways to read both primary keys once, index-only, with at most the parallelism the quality
@@ -131,7 +215,7 @@ bound_plan() {
   esac
   if [ "$ok" = 0 ]; then echo "the lower-bound variant $v does not have the intended plan: $plan" >&2; return 1; fi
   local workers
-  workers=$(grep -o "Workers Launched: [0-9]*" <<<"$plan" | sed 's/Workers Launched: //' | paste -sd/ -)
+  workers=$({ grep -o "Workers Launched: [0-9]*" <<<"$plan" || true; } | sed 's/Workers Launched: //' | paste -sd/ -)
   echo "${workers:-0} worker(s) launched, heap fetches 0"
 }
 # bound_ms DB VARIANT: wall time (psql's \timing, summed over the variant's statements).

@@ -12,7 +12,7 @@
 #   BENCH_RUNS=3                     timed runs per figure (the median is reported)
 #   BENCH_PGBENCH_SECONDS=15         length of each pgbench throughput run
 #   BENCH_LOOP_SIGNUPS=4000          signups per server-side loop (the trigger's price in µs)
-#   BENCH_IR_SIGNUPS="100 600"       signups in the two callgrind sessions (instructions per signup)
+#   BENCH_IR_SIGNUPS="50 350"        signups in the two callgrind sessions (instructions per signup)
 #   BENCH_SIGNIN_USERS=100000        users in the sign-in databases
 #   BENCH_BACKFILL_USERS=1000000     users in the backfill database (10 % of them ghosts)
 #   BENCH_OUT=docs/performance.md    where the report goes
@@ -42,7 +42,7 @@ else
   runs=${BENCH_RUNS:-3}
   pgbench_seconds=${BENCH_PGBENCH_SECONDS:-15}
   loop_signups=${BENCH_LOOP_SIGNUPS:-4000}
-  ir_signups=${BENCH_IR_SIGNUPS:-100 600}
+  ir_signups=${BENCH_IR_SIGNUPS:-50 350}
   signin_users=${BENCH_SIGNIN_USERS:-100000}
   ir_check_users=200000
   backfill_users=${BENCH_BACKFILL_USERS:-1000000}
@@ -132,7 +132,7 @@ done < <(psql -X -q -A -t -d postgres -c "
 # insert, without trigger, with UserSync's triggers and with the Supabase docs' trigger.
 # The databases of all signup arms (bench/lib.sh, signup_arm); section 2 uses all five.
 signup_arms="plain ours docs"
-price_arms="plain noop docs ours_insert ours"
+price_arms="plain noop docs floor ours_insert ours ours_inlined"
 for arm in $price_arms; do signup_arm "arm_$arm" "$arm"; done
 echo "$signup_statement" >"$work/bare.sql"
 # Each run starts from empty tables and a checkpoint.
@@ -184,31 +184,18 @@ done
 for arm in $price_arms; do sql postgres -c "drop database arm_$arm"; done
 emit meta.load_after_price "$(load_now)"
 
-# Instructions: a second cluster, stopped, so that `postgres --single` (one process, no
-# background workers) can run it under callgrind. Two sessions of different sizes per arm, so that
-# what a session does once (catalog caches, PL/pgSQL compilation, plans) cancels out:
-# instructions per signup = (Ir(large) - Ir(small)) / (large - small). Only the CALL is counted.
+# Instructions: bench.supabase_signups on a second cluster, one single-user session of each size
+# per arm (bench/lib.sh, ir_per_call).
 say "   instructions per signup (callgrind, $ir_small and $ir_large signups per arm)"
-ir_cluster_start() { ir_conn=$(scripts/pgtmp.sh start "$irdir" --supabase --owner-pid $$); }
-ir_cluster_stop() { as_cluster_owner pg_ctl -D "$irdir/data" -w -t 60 stop >/dev/null; }
-ir_count() { # db toggle-function name (stdin: the session's commands, one per line) -> instructions
-  local db=$1 toggle=$2 name=$3
-  as_cluster_owner valgrind --tool=callgrind --toggle-collect="$toggle" --callgrind-out-file="$irdir/$name.out" \
-    postgres --single -D "$irdir/data" "$db" >"$work/ir.log" 2>&1 || { cat "$work/ir.log" >&2; die "callgrind run $name failed"; }
-  if grep -q "ERROR" "$work/ir.log"; then cat "$work/ir.log" >&2; die "the single-user session $name failed"; fi
-  sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$irdir/$name.out" | head -1
-}
-ir_cluster_start
+ir_cluster_start "$irdir" $$
 ( export $ir_conn; for arm in $price_arms; do signup_arm "ir_$arm" "$arm"; done )
-ir_cluster_stop
+ir_cluster_stop "$irdir"
 for arm in $price_arms; do
-  for n in $ir_small $ir_large; do
-    ir=$(printf '%s\n' "truncate auth.users, auth.audit_log_entries cascade" "set role supabase_auth_admin" \
-           "set synchronous_commit = off" "call bench.supabase_signups($n)" | ir_count "ir_$arm" ExecuteCallStmt "$arm.$n")
-    [ -n "$ir" ] || die "no instruction count for $arm, $n signups"
-    emit "price.ir.$arm.$n" "$ir"
-  done
-  say "   $arm: $(python3 -c "print(round(($(sed -n "s/^price.ir.$arm.$ir_large\t//p" "$results") - $(sed -n "s/^price.ir.$arm.$ir_small\t//p" "$results")) / ($ir_large - $ir_small)))") instructions per signup"
+  ir=$(ir_per_call "$irdir" "ir_$arm" "$ir_small" "$ir_large" \
+         "$(printf '%s\n' "truncate auth.users, auth.audit_log_entries cascade" "set role supabase_auth_admin" "set synchronous_commit = off")" \
+         "call bench.supabase_signups(%d)") || die "callgrind failed for $arm"
+  emit "price.ir.$arm" "$ir"
+  say "   $arm: $ir instructions per signup"
 done
 scripts/pgtmp.sh stop "$irdir"
 emit meta.load_after_ir "$(load_now)"
@@ -223,17 +210,7 @@ emit signin.users "$signin_users"
 for arm in $signin_arms; do
   create_supabase_db "signin_$arm"
   [ "$arm" = ours ] && apply_migrations "signin_$arm"
-  sql "signin_$arm" <<SQL
-set role supabase_auth_admin;
-insert into auth.users (instance_id, id, aud, role, email, encrypted_password, raw_app_meta_data,
-                        raw_user_meta_data, created_at, updated_at, email_confirmed_at,
-                        confirmation_token, recovery_token, email_change_token_new, email_change)
-select '00000000-0000-0000-0000-000000000000', md5(i::text)::uuid, 'authenticated', 'authenticated',
-       'user' || i || '@bench.example', '\$2a\$10\$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01',
-       '{"provider":"email","providers":["email"]}', jsonb_build_object('full_name', 'User ' || i),
-       now(), now(), now(), '', '', '', ''
-  from generate_series(1, $signin_users) i;
-SQL
+  signin_users "signin_$arm" "$signin_users"
 done
 [ "$(val signin_ours "select count(*) from public.users")" = "$signin_users" ] || die "sign-in users have no profiles"
 for run in $(seq 1 "$runs"); do
@@ -249,6 +226,25 @@ for run in $(seq 1 "$runs"); do
 done
 [ "$(val signin_plain "select count(*) from auth.users where last_sign_in_at is not null")" -gt 0 ] || die "no sign-in was recorded"
 for arm in $signin_arms; do sql postgres -c "drop database signin_$arm"; done
+# The same update in instructions, per sign-in (bench.supabase_signins on a single-user backend).
+say "   instructions per sign-in (callgrind, $ir_small and $ir_large sign-ins per arm, 1,000 users)"
+ir_cluster_start "$irdir" $$
+( export $ir_conn
+  for arm in $signin_arms; do
+    create_supabase_db "ir_signin_$arm"
+    [ "$arm" = ours ] && apply_migrations "ir_signin_$arm"
+    signin_users "ir_signin_$arm" 1000
+    supabase_signin_procedure | sql "ir_signin_$arm"
+  done )
+ir_cluster_stop "$irdir"
+for arm in $signin_arms; do
+  ir=$(ir_per_call "$irdir" "ir_signin_$arm" "$ir_small" "$ir_large" \
+         "$(printf '%s\n' "set role supabase_auth_admin" "set synchronous_commit = off")" \
+         "call bench.supabase_signins(%d, 1000)") || die "callgrind failed for sign-ins, $arm"
+  emit "signin.ir.$arm" "$ir"
+  say "   $arm: $ir instructions per sign-in"
+done
+scripts/pgtmp.sh stop "$irdir"
 emit meta.load_after_signin "$(load_now)"
 
 # ---------------------------------------------------------------------------------------------
@@ -299,17 +295,17 @@ SQL
 # so one process runs every part of a parallel plan): a session running the query once and one
 # running it twice; the difference is one warm execution. Only PortalRun (the queries) is counted.
 say "4. quality check: instructions of the check and of reading both keys once, $ir_check_users users"
-ir_cluster_start
+ir_cluster_start "$irdir" $$
 ( export $ir_conn; create_supabase_db ir_check; apply_migrations ir_check
   load_users ir_check "$ir_check_users" 1000 $((ir_check_users / 10000)) >/dev/null )
-ir_cluster_stop
+ir_cluster_stop "$irdir"
 declare -A ir_query=(
   [read]="select (select count(id) from auth.users) + (select count(id) from public.users)"
   [check]="select * from user_sync.get_user_sync_stats()")
 for q in read check; do
   for times in 1 2; do
     ir=$({ echo "$bound_common"; for _ in $(seq "$times"); do echo "${ir_query[$q]}"; done; } \
-           | ir_count ir_check PortalRun "check.$q.$times")
+           | ir_count "$irdir" ir_check PortalRun "check.$q.$times") || die "callgrind failed for $q"
     [ -n "$ir" ] || die "no instruction count for $q"
     emit "check.ir.$q.$times" "$ir"
   done
@@ -431,15 +427,25 @@ SQL
 }
 
 # Single statement, no load: the rate the batched loop is compared with (one call repairs at
-# most 100000 rows, so this needs <= 100000 ghosts).
+# most 100000 rows, so this needs <= 100000 ghosts); and, as a diagnostic, the same with the SQL
+# helpers inlined (bench/lib.sh, helpers_inlined), which prices their SET search_path.
+single_backfill() { # -> ms
+  local out rows
+  reset_backfill
+  out=$(sql backfill -A -t -c '\timing on' -c "select count(*) from user_sync.repair_ghost_users(100000, false)")
+  rows=$(sed -n '1p' <<<"$out")
+  [ "$rows" = "$bf_ghosts" ] || die "single-statement backfill repaired $rows rows, expected $bf_ghosts"
+  sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out"
+}
 if [ "$bf_ghosts" -le 100000 ]; then
   for run in $(seq 1 "$runs"); do
-    reset_backfill
-    out_single=$(sql backfill -A -t -c '\timing on' -c "select count(*) from user_sync.repair_ghost_users(100000, false)")
-    rows=$(sed -n '1p' <<<"$out_single"); ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out_single")
-    [ "$rows" = "$bf_ghosts" ] || die "single-statement backfill repaired $rows rows, expected $bf_ghosts"
+    ms=$(single_backfill)
     emit "backfill.single_ms.$run" "$ms"
-    say "   single statement run $run: $rows rows in $ms ms"
+    helpers_inlined backfill
+    inlined_ms=$(single_backfill)
+    helpers_inlined backfill restore
+    emit "backfill.single_inlined_ms.$run" "$inlined_ms"
+    say "   single statement run $run: $bf_ghosts rows in $ms ms ($inlined_ms ms with the helpers inlined)"
   done
   single_s=$(python3 -c "print($(median $(awk -F'\t' '$1 ~ /^backfill.single_ms/ {print $2}' "$results")) / 1000)")
 else

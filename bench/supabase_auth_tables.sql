@@ -1,11 +1,10 @@
--- The Supabase Auth tables an email signup writes besides auth.users (bench/supabase_signup.sql):
--- identities, audit_log_entries and one_time_tokens, with the columns, keys, indexes and RLS
--- that Supabase Auth's own migrations give them (supabase/auth, migrations/: 00_init_auth_schema,
--- 20210909172000_create_identities_table, 20220614074223_add_ip_address_to_audit_log,
--- 20221027105023_add_identities_user_id_idx, 20221215195800_add_identities_email_column,
--- 20231117164230_add_id_pkey_identities, 20240427152123_add_one_time_tokens_table,
--- 20240612123726_enable_rls_update_grants). The tests' stand-in creates only auth.users, so the
--- benchmark adds these to its own databases; idempotent, run as supabase_admin after the stand-in.
+-- The Supabase Auth tables an email signup writes besides auth.users and auth.identities
+-- (bench/supabase_signup.sql): audit_log_entries and one_time_tokens, with the columns, keys,
+-- indexes and RLS that Supabase Auth's own migrations give them (supabase/auth, migrations/:
+-- 00_init_auth_schema, 20220614074223_add_ip_address_to_audit_log,
+-- 20240427152123_add_one_time_tokens_table, 20240612123726_enable_rls_update_grants). The tests'
+-- stand-in leaves them out (UserSync neither reads nor writes them), so the benchmark adds them to
+-- its own databases; idempotent, run as supabase_admin after the stand-in.
 
 create table if not exists auth.audit_log_entries (
   instance_id uuid null,
@@ -16,21 +15,6 @@ create table if not exists auth.audit_log_entries (
   constraint audit_log_entries_pkey primary key (id)
 );
 create index if not exists audit_logs_instance_id_idx on auth.audit_log_entries using btree (instance_id);
-
-create table if not exists auth.identities (
-  provider_id text not null,
-  user_id uuid not null references auth.users (id) on delete cascade,
-  identity_data jsonb not null,
-  provider text not null,
-  last_sign_in_at timestamptz null,
-  created_at timestamptz null,
-  updated_at timestamptz null,
-  email text generated always as (lower(identity_data ->> 'email')) stored,
-  id uuid not null default gen_random_uuid() primary key,
-  constraint identities_provider_id_provider_unique unique (provider_id, provider)
-);
-create index if not exists identities_user_id_idx on auth.identities using btree (user_id);
-create index if not exists identities_email_idx on auth.identities (email text_pattern_ops);
 
 do $$ begin
   create type auth.one_time_token_type as enum (
@@ -56,7 +40,7 @@ create unique index if not exists one_time_tokens_user_id_token_type_key on auth
 do $$
 declare t text;
 begin
-  foreach t in array array['audit_log_entries', 'identities', 'one_time_tokens'] loop
+  foreach t in array array['audit_log_entries', 'one_time_tokens'] loop
     execute format('alter table auth.%I owner to supabase_auth_admin', t);
     execute format('alter table auth.%I enable row level security', t);
     execute format('grant all on auth.%I to supabase_auth_admin', t);
