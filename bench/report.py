@@ -6,6 +6,7 @@
 Every figure is the median of the runs; every figure has a baseline measured in the same run.
 Prints one PASS/MISS line per target on stdout.
 """
+import re
 import statistics
 import sys
 
@@ -311,12 +312,31 @@ def main():
         "a single merge full join in one process, each against the lower bound.",
     ]))
     doc = "\n".join(head) + "\n\n" + "\n".join(table) + "\n\n" + "\n\n".join(sections) + "\n"
+    doc = keep_other_sections(doc, out_path)
     with open(out_path, "w") as f:
         f.write(doc)
 
     for row in summary:
         if row[5] in ("PASS", "MISS"):
             print(f"{row[5]}  {row[0]}: {row[1]} (baseline {row[2]}, ratio {row[3]}, target {row[4]})")
+
+
+def keep_other_sections(doc, out_path):
+    """Sections other scripts write into the same file (bench/signins.sh's "## Sign-ins") survive a
+    rewrite: every "## " section of the old file whose heading this report does not produce is
+    carried over, before "## Diagnostics"."""
+    try:
+        with open(out_path) as f:
+            old = f.read()
+    except FileNotFoundError:
+        return doc
+    ours = set(re.findall(r"^## .*$", doc, flags=re.M))
+    others = [m.group(0).rstrip("\n") for m in re.finditer(r"^## .*?(?=^## |\Z)", old, flags=re.S | re.M)
+              if m.group(0).splitlines()[0] not in ours]
+    if not others:
+        return doc
+    at = doc.find("\n## Diagnostics")
+    return doc[:at] + "\n\n" + "\n\n".join(others) + doc[at:]
 
 
 if __name__ == "__main__":
