@@ -8,14 +8,19 @@
 #
 # Times (psql \timing, calling the same functions the monitor calls): the quality check, the first ghost
 # page, a ghost page after a cursor in the middle of the key space, the first orphan page, and a
-# dry-run repair batch. Rounds interleave the two databases. Then prints the plans of each read in
-# the current database with `explain (analyze, buffers)` (auto_explain, nested statements).
+# dry-run repair batch. Rounds interleave the two databases. Then the server time per signup (the
+# insert trigger now calls profile_values and metadata_text, which a SET clause keeps from being
+# inlined), alternating the databases in rounds of server-side loops, one transaction per signup.
+# Then prints the plans of each read in the current database with `explain (analyze, buffers)`
+# (auto_explain, nested statements). The two tables replace the "## The monitor's reads and
+# signups, previous release vs now" section of docs/performance.md (BENCH_OUT).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 runs=${BENCH_RUNS:-3}
 users=${BENCH_USERS:-1000000}
+out=${BENCH_OUT:-docs/performance.md}
 
 work=$(mktemp -d /tmp/usersync-before-after.XXXXXX)
 pgdir="$work/pg"
@@ -64,7 +69,7 @@ for run in $(seq 0 "$runs"); do
   done
 done
 
-python3 - "$work/results" "$users" "$(val postgres 'show server_version')" <<'PY'
+python3 - "$work/results" "$users" "$(val postgres 'show server_version')" <<'PY' >"$work/reads.md"
 import collections, statistics, sys
 path, users, version = sys.argv[1:]
 ms = collections.defaultdict(list)
@@ -74,7 +79,14 @@ for line in open(path):
     ms[(db, label)].append(float(t))
     if label not in labels:
         labels.append(label)
-print(f"PostgreSQL {version}, {int(users):,} users (0.1 % ghosts, 0.01 % orphans), median of {len(ms[("current_release", labels[0])])} runs:")
+print("## The monitor's reads and signups, previous release vs now")
+print()
+print(f"Measured by `bench/check_before_after.sh`: the previous release's migrations (`tests/Shared/previous-release/`) "
+      f"and the current ones on the same rows in one cluster (PostgreSQL {version}, {int(users):,} users, 0.1 % ghosts, "
+      f"0.01 % orphans), rounds alternating the two databases, median of {len(ms[('current_release', labels[0])])} runs. "
+      "What changed for these reads: every function got a fixed `search_path`, so `next_ghost_ids` / `next_orphan_ids` "
+      "are no longer inlined into the paging functions, and the trigger check reads the function's mark. The script "
+      "also prints every read's plan with `explain (analyze, buffers)`.")
 print()
 print("| read | previous release | current | current / previous |")
 print("|---|---|---|---|")
@@ -83,6 +95,44 @@ for label in labels:
     ratio = statistics.median(x / y for x, y in zip(c, p))
     print(f"| {label} | {statistics.median(p):.1f} ms | {statistics.median(c):.1f} ms | {ratio:.2f} |")
 PY
+
+# Signups: BENCH_SIGNUP_ROUNDS rounds alternating the databases, each a loop of 500 signups.
+signup_round() { # db -> seconds for 500 signups
+  PGOPTIONS="-c synchronous_commit=off" psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "
+    do \$\$
+    declare started timestamptz := clock_timestamp();
+    begin
+      for i in 1..500 loop
+        insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at)
+        values (gen_random_uuid(), 'authenticated', '', 'b' || gen_random_uuid() || '@bench.example',
+                '{\"full_name\": \"Bench User\", \"avatar_url\": \"https://img.example/b.png\"}', now());
+        commit;
+      end loop;
+      raise notice '%', extract(epoch from clock_timestamp() - started);
+    end
+    \$\$;" 2>&1 | sed -n 's/^NOTICE: *//p'
+}
+: >"$work/signups"
+for round in $(seq 1 "${BENCH_SIGNUP_ROUNDS:-10}"); do
+  for db in $([ $((round % 2)) = 0 ] && echo "previous_release current_release" || echo "current_release previous_release"); do
+    echo "$db $(signup_round "$db")" >>"$work/signups"
+  done
+done
+python3 - "$work/signups" <<'PY' >>"$work/reads.md"
+import collections, statistics, sys
+t = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    db, s = line.split()
+    t[db].append(float(s) / 500 * 1e6)
+p, c = t["previous_release"], t["current_release"]
+print()
+print(f"Signups, server time per signup (synchronous_commit = off so the CPU shows; {len(c)} rounds of 500, alternating): "
+      f"previous release {statistics.median(p):.1f} µs, now {statistics.median(c):.1f} µs, now / previous "
+      f"{statistics.median(x / y for x, y in zip(c, p)):.2f} (the signup trigger now calls `profile_values` and "
+      "`metadata_text` as functions with a SET clause instead of inlining them).")
+PY
+cat "$work/reads.md"
+python3 bench/write_section.py "$out" <"$work/reads.md"
 
 echo
 echo "Plans in the current database (explain (analyze, buffers) of every nested statement):"

@@ -4,24 +4,31 @@
 # no column list and no WHEN clause (either would block Auth's own migrations), every such update
 # calls public.handle_user_updated(), which returns at its first comparison.
 #
-#   bench/signins.sh                          3 runs x 20 s per arm and mode (about 7 minutes)
-#   BENCH_RUNS=5 BENCH_SECONDS=30 bench/signins.sh
+#   bench/signins.sh                          5 runs (about 3 minutes)
+#   BENCH_RUNS=7 BENCH_ROUNDS=40 BENCH_CHUNK=500 bench/signins.sh
 #
 # Arms, one database, same rows, only the enabled trigger differs (toggled as the superuser):
 #   without    on_auth_user_updated disabled: the baseline
 #   with       UserSync's trigger as the migrations install it
 #   previous   the previous release's `after update of email, email_confirmed_at, deleted_at ...
 #              when (...)` trigger (a reference: the cheapest filter, but it blocks Auth's DDL)
-# pgbench as supabase_auth_admin, 2 clients, -M prepared, one sign-in update of a random existing
-# user per transaction; durable commits and synchronous_commit = off. Arms rotate order per run;
-# each figure is the median of the per-run ratios to the baseline measured in the same run.
+#   no_set     UserSync's function without its `set search_path = ''` (a reference: what the
+#              fixed search_path the linter requires costs; never installed by the migrations)
+# A run is one server-side loop (a DO block) that alternates the arms in rounds: each round
+# enables one arm's trigger and makes BENCH_CHUNK sign-in updates of random existing users, each
+# its own transaction (`update auth.users set last_sign_in_at = now(), updated_at = now() where
+# id = ...`, a prepared plan as Auth's driver uses), so every arm sees the same machine load; the
+# arms' order rotates per round. Throughput per arm = updates / time spent in that arm's rounds;
+# ratio = with / without in the same run; reported: the median over the runs, and the server time
+# UserSync adds per sign-in. Durable commits and synchronous_commit = off (CPU only).
 # Replaces the "## Sign-ins" section of docs/performance.md (BENCH_OUT) with its table.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export PATH=/usr/lib/postgresql/15/bin:$PATH
-runs=${BENCH_RUNS:-3}
-seconds=${BENCH_SECONDS:-20}
+runs=${BENCH_RUNS:-5}
+rounds=${BENCH_ROUNDS:-20}
+chunk=${BENCH_CHUNK:-200}
 users=${BENCH_USERS:-100000}
 out=${BENCH_OUT:-docs/performance.md}
 
@@ -38,7 +45,7 @@ export $conn
 db=signins
 create_supabase_db "$db"
 apply_migrations "$db"
-# Users with ids md5(n)::uuid, so pgbench can name a random one without a lookup table.
+# Users with ids md5(n)::uuid, so the loop can name a random one without a lookup table.
 sql "$db" <<SQL
 set session_replication_role = replica;
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, raw_app_meta_data,
@@ -63,90 +70,128 @@ create trigger usersync_previous_release
 vacuum (analyze) auth.users;
 vacuum (analyze) public.users;
 SQL
-printf '%s\n' "\\set n random(1, $users)" \
-  "update auth.users set last_sign_in_at = now(), updated_at = now() where id = md5(:n::text)::uuid;" >"$work/signin.sql"
-
-arm_trigger() { case $1 in with) echo on_auth_user_updated ;; previous) echo usersync_previous_release ;; esac; }
-tps() { # arm mode
-  local opts="" t
-  sql "$db" -c "alter table auth.users disable trigger on_auth_user_updated" \
-            -c "alter table auth.users disable trigger usersync_previous_release"
-  t=$(arm_trigger "$1")
-  [ -n "$t" ] && sql "$db" -c "alter table auth.users enable trigger $t"
-  sql "$db" -c "vacuum auth.users" -c "checkpoint"
-  [ "$2" = async ] && opts="-c synchronous_commit=off"
-  PGOPTIONS="$opts" pgbench -n -U supabase_auth_admin -M prepared -c 2 -j 2 -T "$seconds" -f "$work/signin.sql" "$db" \
-    | sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p'
+# The no_set reference: the installed function's definition, renamed and without its SET clause.
+val "$db" "select replace(replace(pg_get_functiondef('public.handle_user_updated()'::regprocedure),
+             'public.handle_user_updated()', 'public.usersync_bench_no_search_path()'), E' SET search_path TO \'\'\n', E'\n')" \
+  | sql "$db"
+sql "$db" -c "create trigger usersync_bench_no_search_path after update on auth.users for each row execute function public.usersync_bench_no_search_path()" \
+  -c "alter table auth.users disable trigger usersync_bench_no_search_path"
+[ "$(val "$db" "select proconfig is null from pg_proc where proname = 'usersync_bench_no_search_path'")" = t ] \
+  || { echo "the no_set reference still has a SET clause" >&2; exit 1; }
+# run MODE -> "arm updates seconds" per arm, from one interleaved server-side loop.
+run() {
+  local opts=""
+  [ "$1" = async ] && opts="-c synchronous_commit=off"
+  PGOPTIONS="$opts" psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" <<SQL
+create temp table arm_time (arm text primary key, updates int default 0, seconds float8 default 0);
+insert into arm_time (arm) values ('without'), ('with'), ('previous'), ('no_set');
+do \$\$
+declare
+  arms text[] := array['without', 'with', 'previous', 'no_set'];
+  cur_arm text;
+  target uuid;
+  started timestamptz;
+begin
+  for round in 1..$rounds loop
+    for k in 0..3 loop
+      cur_arm := arms[1 + (round + k) % 4];
+      alter table auth.users disable trigger on_auth_user_updated;
+      alter table auth.users disable trigger usersync_previous_release;
+      alter table auth.users disable trigger usersync_bench_no_search_path;
+      if cur_arm = 'with' then alter table auth.users enable trigger on_auth_user_updated; end if;
+      if cur_arm = 'previous' then alter table auth.users enable trigger usersync_previous_release; end if;
+      if cur_arm = 'no_set' then alter table auth.users enable trigger usersync_bench_no_search_path; end if;
+      commit;
+      started := clock_timestamp();
+      for i in 1..$chunk loop
+        -- The id first: random() in the WHERE clause would make it a volatile qual and a seq scan.
+        target := md5((1 + floor(random() * $users))::int::text)::uuid;
+        update auth.users set last_sign_in_at = now(), updated_at = now() where id = target;
+        commit;
+      end loop;
+      update arm_time set updates = updates + $chunk,
+                          seconds = seconds + extract(epoch from clock_timestamp() - started)
+       where arm_time.arm = cur_arm;
+      commit;
+    end loop;
+  end loop;
+  alter table auth.users enable trigger on_auth_user_updated;
+  alter table auth.users disable trigger usersync_previous_release;
+  alter table auth.users disable trigger usersync_bench_no_search_path;
+end
+\$\$;
+select arm || ' ' || updates || ' ' || seconds from arm_time;
+SQL
 }
 
 : >"$work/results"
-for run in $(seq 1 "$runs"); do
-  case $((run % 3)) in
-    1) arms="without with previous" ;;
-    2) arms="with previous without" ;;
-    0) arms="previous without with" ;;
-  esac
+for r in $(seq 1 "$runs"); do
   for mode in durable async; do
-    for arm in $arms; do
-      t=$(tps "$arm" "$mode")
-      echo "run $run $mode $arm: $t tps" >&2
-      echo "$run $mode $arm $t" >>"$work/results"
+    run "$mode" | while read -r arm updates secs; do
+      echo "run $r $mode $arm: $updates updates in $secs s" >&2
+      echo "$r $mode $arm $updates $secs" >>"$work/results"
     done
+    sql "$db" -c "vacuum auth.users" -c "checkpoint"
   done
 done
 # The profiles must be untouched: sign-ins change nothing UserSync copies.
 [ "$(val "$db" "select count(*) from public.users where updated_at > (select min(last_sign_in_at) from auth.users)")" = 0 ] \
   || { echo "sign-ins touched profiles" >&2; exit 1; }
 
-python3 - "$work/results" "$out" "$runs" "$seconds" "$users" "$(val postgres 'show server_version')" <<'PY'
-import collections, re, statistics, sys
-path, out, runs, seconds, users, version = sys.argv[1:]
-tps = collections.defaultdict(dict)
+python3 - "$work/results" "$runs" "$rounds" "$chunk" "$users" "$(val postgres 'show server_version')" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee "$work/section.md"
+import collections, statistics, sys
+path, runs, rounds, chunk, users, version, load = sys.argv[1:]
+tps, us = collections.defaultdict(dict), collections.defaultdict(dict)
 for line in open(path):
-    run, mode, arm, t = line.split()
-    tps[(mode, arm)][int(run)] = float(t)
+    run, mode, arm, n, secs = line.split()
+    tps[(mode, arm)][int(run)] = int(n) / float(secs)
+    us[(mode, arm)][int(run)] = float(secs) / int(n) * 1e6
 def ratios(mode, arm):
     return [tps[(mode, arm)][r] / tps[(mode, "without")][r] for r in sorted(tps[(mode, arm)])]
 rows = []
 for mode, label in (("durable", "durable commits"), ("async", "synchronous_commit = off")):
     for r in sorted(tps[(mode, "without")]):
-        w, a, p = tps[(mode, "without")][r], tps[(mode, "with")][r], tps[(mode, "previous")][r]
-        rows.append(f"| {r} | {label} | {w:,.0f} | {a:,.0f} | {a / w:.2f} | {p:,.0f} | {p / w:.2f} |")
+        w, a, p, n = (tps[(mode, arm)][r] for arm in ("without", "with", "previous", "no_set"))
+        rows.append(f"| {r} | {label} | {w:,.0f} | {a:,.0f} | {a / w:.2f} | {p:,.0f} | {p / w:.2f} | {n:,.0f} | {n / w:.2f} |")
 summary = []
 for mode, label in (("durable", "durable commits"), ("async", "synchronous_commit = off")):
-    rw, rp = ratios(mode, "with"), ratios(mode, "previous")
-    summary.append(f"| {label} | {statistics.median(tps[(mode, 'without')].values()):,.0f} tps | "
-                   f"{statistics.median(tps[(mode, 'with')].values()):,.0f} tps | **{statistics.median(rw):.2f}** "
-                   f"(runs {min(rw):.2f}–{max(rw):.2f}) | {statistics.median(rp):.2f} (runs {min(rp):.2f}–{max(rp):.2f}) |")
+    rw, rp, rn = ratios(mode, "with"), ratios(mode, "previous"), ratios(mode, "no_set")
+    # Server time added per update: meaningful where the CPU, not the WAL flush, sets the pace.
+    added = [us[(mode, "with")][r] - us[(mode, "without")][r] for r in sorted(us[(mode, "with")])]
+    summary.append(f"| {label} | {statistics.median(tps[(mode, 'without')].values()):,.0f} /s | "
+                   f"{statistics.median(tps[(mode, 'with')].values()):,.0f} /s | **{statistics.median(rw):.2f}** "
+                   f"(runs {min(rw):.2f}–{max(rw):.2f}) | "
+                   + (f"{statistics.median(added):+.1f} µs" if mode == "async" else "— (the WAL flush dominates)")
+                   + f" | {statistics.median(rp):.2f} (runs {min(rp):.2f}–{max(rp):.2f}) "
+                   f"| {statistics.median(rn):.2f} (runs {min(rn):.2f}–{max(rn):.2f}) |")
 section = "\n".join([
     "## Sign-ins",
     "",
-    f"Measured by `bench/signins.sh` (PostgreSQL {version}, its own durable cluster, {int(users):,} users). Supabase Auth "
+    f"Measured by `bench/signins.sh` (PostgreSQL {version}, its own durable cluster, {int(users):,} users; load average "
+    f"{load} at the end, on 2 cores shared with other work, which is why the runs spread). Supabase Auth "
     "updates `auth.users` at every sign-in (`last_sign_in_at`, `updated_at`). `on_auth_user_updated` fires after every "
     "update, with no column list and no WHEN clause (either makes PostgreSQL refuse Auth's `alter table auth.users "
     "alter column ... type`), so each sign-in calls `public.handle_user_updated()`, which compares OLD and NEW and "
-    f"returns. pgbench as `supabase_auth_admin`, 2 clients, `-M prepared`, {seconds} s per arm, "
-    "`update auth.users set last_sign_in_at = now(), updated_at = now() where id = <random user>` per transaction; "
-    f"{runs} runs, arms rotating order; a ratio is the median of the per-run ratios to *without* (the trigger disabled) "
-    "measured in the same run. *Previous* is the previous release's `after update of email, email_confirmed_at, "
+    f"returns. Each of the {runs} runs is one server-side loop alternating the arms in {rounds} rounds of {chunk} "
+    "sign-in updates (`update auth.users set last_sign_in_at = now(), updated_at = now() where id = <random user>`, "
+    "one transaction each, a prepared plan), arms rotating order, so all arms share the machine's load; throughput "
+    "per arm is updates over the time spent in its rounds, a ratio is *with* over *without* (the trigger disabled) "
+    "in the same run, and the table gives the median of the runs and the server time the trigger adds per update. "
+    "*Previous* is the previous release's `after update of email, email_confirmed_at, "
     "deleted_at ... when (...)` trigger: the WHEN clause filters sign-ins before any function call, which is why it is "
-    "cheaper, and why Auth's DDL could not run.",
+    "cheaper, and why Auth's DDL could not run. *No SET* is UserSync's function without its `set search_path = ''` "
+    "(never installed): the difference between it and *with* is what entering a function with a SET clause costs, "
+    "which the linter requires of every function.",
     "",
-    "| commit mode | without trigger | with UserSync's trigger | ratio | previous release's trigger, ratio |",
-    "|---|---|---|---|---|",
+    "| commit mode | sign-ins without trigger | with UserSync's trigger | ratio | server time added per sign-in | previous release's trigger, ratio | no SET, ratio |",
+    "|---|---|---|---|---|---|---|",
     *summary,
     "",
-    "| run | mode | tps without | tps with | ratio | tps previous | ratio |",
-    "|---|---|---|---|---|---|---|",
+    "| run | mode | /s without | /s with | ratio | /s previous | ratio | /s no SET | ratio |",
+    "|---|---|---|---|---|---|---|---|---|",
     *rows,
 ])
-doc = open(out).read()
-match = re.search(r"^## Sign-ins\n.*?(?=^## |\Z)", doc, flags=re.S | re.M)
-if match:
-    doc = doc[:match.start()] + section + "\n\n" + doc[match.end():]
-else:
-    at = doc.find("\n## Diagnostics")
-    doc = (doc[:at] + "\n\n" + section + "\n" + doc[at:]) if at >= 0 else doc.rstrip("\n") + "\n\n" + section + "\n"
-open(out, "w").write(doc.replace("\n\n\n", "\n\n"))
 print(section)
 PY
+python3 bench/write_section.py "$out" <"$work/section.md"
