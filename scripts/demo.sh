@@ -58,8 +58,8 @@ rm -rf "$outbox"
 set +e; usersync check --outbox "$outbox"; code=$?; set -e
 echo "exit code: $code (0 healthy, 1 degraded, 2 critical, 3 could not run)"
 
-step "On-call re-enables the trigger and looks at the ghosts (masked)"
-sql -c "alter table auth.users enable trigger on_auth_user_created"
+step "On-call restores the trigger as postgres (docs/runbook.md, trigger-enabled) and looks at the ghosts (masked)"
+sql -U postgres -c "create or replace trigger on_auth_user_created after insert on auth.users for each row execute function public.handle_new_user()"
 usersync ghosts --limit 5
 
 step "usersync repair: dry run first, then applied in batches of 100"
@@ -71,6 +71,9 @@ usersync check
 
 step "usersync history --days 1"
 usersync history --days 1
+
+step "usersync audit: who repaired what, when, how many"
+usersync audit --limit 5
 
 cat <<'TXT'
 

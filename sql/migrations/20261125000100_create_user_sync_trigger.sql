@@ -60,7 +60,7 @@ begin
   end loop;
 
   if pg_catalog.cardinality(found_lines) > 0 then
-    raise exception 'UserSync would replace a signup trigger that is not its own; nothing was changed'
+    raise exception 'UserSync would replace a trigger function on auth.users that is not its own; nothing was changed'
       using errcode = 'duplicate_object',
             detail = 'Found: ' || pg_catalog.array_to_string(found_lines, '; ') || '.',
             hint = 'Choose one, then apply the migrations again. (1) Let UserSync take over: its function replaces yours, '

@@ -7,7 +7,8 @@
 -- got theirs in migration 20261202000200. A SET clause keeps a SQL function from being inlined:
 -- next_ghost_ids and next_orphan_ids now run as their own function scans, each planned with the
 -- cursor as a parameter, whose plans still start both primary-key scans at the cursor (measured
--- with bench/check_variants.sh and `explain (analyze, buffers)`: docs/performance.md).
+-- against the previous release with bench/check_before_after.sh, plans with `explain (analyze,
+-- buffers)`: docs/performance.md).
 
 create or replace function user_sync.next_ghost_ids(max_rows integer, after_id uuid)
 returns setof uuid
