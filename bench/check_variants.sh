@@ -2,13 +2,14 @@
 # Shapes of the quality check's pass over both primary keys, against the lower-bound variants of
 # bench/run.sh section 4 (bench/lib.sh, bound_variants): the migration's
 # user_sync.get_user_sync_stats() as it stands, and merge full joins of the key space cut into
-# 1, 2, 4 and 8 slices that Parallel Append runs side by side, with all three counts or count(*)
+# 1 to 32 slices that Parallel Append runs side by side, with all three counts or count(*)
 # only. Same data as bench/run.sh section 4; prints a markdown table (median wall time of the
 # runs, and each shape's median ratio to the fastest bound variant). Diagnostic only: the shapes
 # are plain statements, the migrations are not touched.
 #
 #   bench/check_variants.sh
 #   BENCH_SIZES="1000000 10000000" BENCH_RUNS=5 bench/check_variants.sh
+#   BENCH_SHAPES="migration slices8 slices32" bench/check_variants.sh      (slicesK for K in 1 2 4 8 16 32)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -50,9 +51,9 @@ PY
 # The settings the migration's function gives itself.
 shape_setup="set enable_hashjoin = off; set enable_sort = off; set max_parallel_workers_per_gather = 2; set jit = off;"
 declare -A shape_sql shape_set
-shapes="migration slices1 slices2 slices4 slices8 slices2_star"
+shapes=${BENCH_SHAPES:-migration slices1 slices2 slices4 slices8 slices16 slices2_star}
 shape_sql[migration]="select * from user_sync.get_user_sync_stats();"; shape_set[migration]=""
-for k in 1 2 4 8; do shape_sql[slices$k]=$(slices $k 0); shape_set[slices$k]=$shape_setup; done
+for k in 1 2 4 8 16 32; do shape_sql[slices$k]=$(slices $k 0); shape_set[slices$k]=$shape_setup; done
 shape_sql[slices2_star]=$(slices 2 1); shape_set[slices2_star]=$shape_setup
 timed() { # db setup statement -> ms
   { echo "$2"; echo '\o /dev/null'; echo '\timing on'; echo "$3"; } | sql "$1" | awk '/^Time:/ {s+=$2} END {print s}'

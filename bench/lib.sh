@@ -92,6 +92,54 @@ select '00000000-0000-0000-0000-000000000000', md5(i::text)::uuid, 'authenticate
 SQL
 }
 
+# The sign-in arms, switched on one database by enabling one update trigger and disabling the others:
+#   without   no update trigger
+#   with      UserSync's on_auth_user_updated as the migrations install it
+#   previous  the previous release's trigger: `after update of email, email_confirmed_at, deleted_at
+#             ... when (...)`, executing UserSync's function; the WHEN clause filters sign-ins before
+#             any function call, but pins the columns (Supabase Auth's `alter column ... type` fails)
+#   no_set    UserSync's function without its `set search_path = ''`, which Supabase's linter
+#             requires of every function: what entering a function with a SET clause costs
+signin_arms="without with previous no_set"
+# signin_reference_triggers: SQL creating the previous and no_set triggers, disabled.
+signin_reference_triggers() {
+  cat <<'SQL'
+create trigger usersync_previous_release
+  after update of email, email_confirmed_at, deleted_at on auth.users
+  for each row
+  when (old.email is distinct from new.email
+        or old.email_confirmed_at is distinct from new.email_confirmed_at
+        or old.deleted_at is distinct from new.deleted_at)
+  execute function public.handle_user_updated();
+select replace(replace(pg_get_functiondef('public.handle_user_updated()'::regprocedure),
+               'public.handle_user_updated()', 'public.usersync_bench_no_search_path()'),
+               E' SET search_path TO \'\'\n', E'\n') as definition \gset
+:definition;
+do $$
+begin
+  if (select proconfig from pg_proc where oid = 'public.usersync_bench_no_search_path()'::regprocedure) is not null then
+    raise exception 'the no_set reference still has a SET clause';
+  end if;
+end
+$$;
+create trigger usersync_bench_no_search_path after update on auth.users
+  for each row execute function public.usersync_bench_no_search_path();
+alter table auth.users disable trigger usersync_previous_release;
+alter table auth.users disable trigger usersync_bench_no_search_path;
+SQL
+}
+# signin_arm_sql ARM: the statements (one a line) that switch the database to that arm.
+signin_arm_sql() {
+  local t want
+  case $1 in
+    without) want="" ;; with) want=on_auth_user_updated ;; previous) want=usersync_previous_release ;;
+    no_set) want=usersync_bench_no_search_path ;; *) echo "signin_arm_sql: unknown arm $1" >&2; return 1 ;;
+  esac
+  for t in on_auth_user_updated usersync_previous_release usersync_bench_no_search_path; do
+    if [ "$t" = "$want" ]; then echo "alter table auth.users enable trigger $t;"; else echo "alter table auth.users disable trigger $t;"; fi
+  done
+}
+
 # bench/supabase_signin.sql's update as a procedure, bench.supabase_signins(n, users): n sign-ins
 # in one backend, one transaction each, over users 1..users in turn.
 supabase_signin_procedure() {

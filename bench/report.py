@@ -11,8 +11,9 @@ import os
 import statistics
 import sys
 
-# Headings this script wrote in earlier versions: replaced, not kept.
-RETIRED = {"1. Signup cost of the trigger", "2. Daily quality check", "3. Backfill under signup load"}
+# Headings this script (or bench/signins.sh, which section 3 replaced) wrote before: replaced, not kept.
+RETIRED = {"1. Signup cost of the trigger", "2. Daily quality check", "3. Backfill under signup load",
+           "Sign-ins"}
 
 
 def load(path):
@@ -122,9 +123,10 @@ class Report:
                     self.row(f"Supabase Auth signup with UserSync's triggers, {label}", f"{fmt_n(med(d, f'{p}.ours'))} tps",
                              f"{fmt_n(med(d, f'{p}.plain'))} tps without trigger", ratio_text(ours, plain), "≥ 0.90",
                              paired(ours, plain) >= 0.90,
-                             "The price comes from the triggers themselves (section 2 says which part costs what). "
-                             f"Floor: the Supabase docs' trigger, the smallest inserting trigger, reaches {floor:.2f} "
-                             "in the same runs.")
+                             "The price comes from the triggers themselves: section 2 says which part costs what, the "
+                             "largest being the SQL helpers' `set search_path`. Floor: the Supabase docs' trigger, the "
+                             f"smallest inserting trigger, reaches {floor:.2f} in the same runs; a trigger pair that sees "
+                             "every update costs more (section 2, floor arm).")
                     self.row(f"Reference: Supabase Auth signup with the Supabase docs' trigger, {label}",
                              f"{fmt_n(med(d, f'{p}.docs'))} tps", f"{fmt_n(med(d, f'{p}.plain'))} tps without trigger",
                              ratio_text(docs, plain), "—", None)
@@ -204,7 +206,11 @@ class Report:
         ratio_us = added["ours"] / added["docs"] if added["docs"] > 0 else float("inf")
         ratio_ir = added_ir["ours"] / added_ir["docs"]
         ratio_insert_ir = added_ir["ours_insert"] / added_ir["docs"]
-        floor = (f"Floor: UserSync's update trigger has no column list (so that Supabase Auth can alter the columns), "
+        floor = ("Tried: the SQL helpers `metadata_text` and `profile_values` without their `set search_path` "
+                 f"(the ours_inlined row: {added_ir['ours_inlined']:+,.0f} instead of {added_ir['ours']:+,.0f}; Supabase's "
+                 "linter wants the SET, which keeps PostgreSQL from inlining them, so every call plans their body anew); "
+                 "the variants of `bench/trigger_variants.sh`. "
+                 f"Floor: UserSync's update trigger has no column list (so that Supabase Auth can alter the columns), "
                  f"so it fires on all five updates of a signup; the docs' trigger with a do-nothing update trigger "
                  f"already costs {added_ir['floor']:+,.0f} instructions per signup, {added_ir['floor'] / added_ir['docs']:.2f}× "
                  f"the docs' trigger alone, before any profile work. UserSync's insert trigger alone is at "
@@ -246,42 +252,62 @@ class Report:
     # 3 -------------------------------------------------------------------------------------------
     def signins(self):
         d = self.data
-        ir_plain, ir_ours = float(d["signin.ir.plain"]), float(d["signin.ir.ours"])
+        arms = ("without", "with", "previous", "no_set")
+        ir = {a: float(d[f"signin.ir.{a}"]) for a in arms}
         # A do-nothing update trigger's price per update: section 2's floor arm minus the docs' arm,
         # over the five updates of a signup.
         per_update = (float(d["price.ir.floor"]) - float(d["price.ir.docs"])) / 5
-        floor_ratio = ir_plain / (ir_plain + per_update)
-        note = ("UserSync's update trigger has no column list and no WHEN clause (so that Supabase Auth can alter the "
-                "columns), so it runs its function on every sign-in, and the function returns at its first "
-                f"comparison. Floor: a do-nothing update trigger costs {per_update:,.0f} instructions per update "
-                f"(section 2, floor arm), which alone puts a sign-in at {floor_ratio:.2f} of its throughput at equal CPU; "
-                f"UserSync's trigger adds {ir_ours - ir_plain:,.0f}.")
+        floor_ratio = ir["without"] / (ir["without"] + per_update)
+        note = ("UserSync's update trigger has no column list and no WHEN clause (either makes PostgreSQL refuse "
+                "Supabase Auth's `alter table auth.users alter column ... type`), so every sign-in runs its function, "
+                f"which returns at its first comparison: {ir['with'] - ir['without']:+,.0f} instructions per sign-in "
+                f"to {fmt_n(ir['without'])}. Tried: the function without its `set search_path` "
+                f"({ir['no_set'] - ir['without']:+,.0f}; the linter requires the SET) and the previous release's WHEN "
+                f"trigger ({ir['previous'] - ir['without']:+,.0f}; it blocks Auth's DDL). Floor: any trigger that runs a "
+                f"function on every update costs at least the {per_update:,.0f} instructions of a do-nothing one "
+                f"(section 2, floor arm), which alone puts a sign-in at {floor_ratio:.2f} of its throughput at equal CPU.")
         rows = []
         for mode, label in (("durable", "durable commits"), ("async", "synchronous_commit = off")):
-            plain, ours = runs_of(d, f"signin.{mode}.plain"), runs_of(d, f"signin.{mode}.ours")
-            self.row(f"Sign-in update of auth.users with UserSync's triggers, {label}", f"{fmt_n(statistics.median(ours))} tps",
-                     f"{fmt_n(statistics.median(plain))} tps without trigger", ratio_text(ours, plain), "≥ 0.95",
-                     paired(ours, plain) >= 0.95, note)
-            rows += [f"| {run} | {mode} | {fmt_n(p)} | {fmt_n(o)} | {o / p:.2f} |" for run, (p, o) in enumerate(zip(plain, ours), 1)]
-        self.row("Sign-in update in instructions: without trigger over with UserSync's triggers", f"{fmt_n(ir_ours)} per sign-in",
-                 f"{fmt_n(ir_plain)} without trigger", f"{ir_plain / ir_ours:.2f}", "≥ 0.95", ir_plain / ir_ours >= 0.95, note)
+            t = {a: runs_of(d, f"signin.{mode}.{a}") for a in arms}
+            self.row(f"Sign-in update of auth.users with UserSync's triggers, {label}",
+                     f"{fmt_n(statistics.median(t['with']))} tps", f"{fmt_n(statistics.median(t['without']))} tps without trigger",
+                     ratio_text(t["with"], t["without"]), "≥ 0.95", paired(t["with"], t["without"]) >= 0.95, note)
+            for arm, what in (("previous", "the previous release's WHEN trigger"), ("no_set", "UserSync's function without its SET clause")):
+                self.row(f"Reference: sign-in update with {what}, {label}", f"{fmt_n(statistics.median(t[arm]))} tps",
+                         f"{fmt_n(statistics.median(t['without']))} tps without trigger", ratio_text(t[arm], t["without"]), "—", None)
+            for run in range(len(t["without"])):
+                w = t["without"][run]
+                rows.append(f"| {run + 1} | {mode} | {fmt_n(w)} | "
+                            + " | ".join(f"{fmt_n(t[a][run])} | {t[a][run] / w:.2f}" for a in arms[1:]) + " |")
+        self.row("Sign-in update in instructions: without trigger over with UserSync's triggers", f"{fmt_n(ir['with'])} per sign-in",
+                 f"{fmt_n(ir['without'])} without trigger", f"{ir['without'] / ir['with']:.2f}", "≥ 0.95",
+                 ir["without"] / ir["with"] >= 0.95, note)
         return "\n".join([
             "## 3. Sign-ins",
             "",
             "`bench/supabase_signin.sql`: the update Supabase Auth makes at every sign-in, "
             "`update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1` (the script names "
             f"the source), for a random one of {fmt_n(int(d['signin.users']))} users, pgbench as in section 1 "
-            f"({d['meta.pgbench_seconds']} s, 2 clients, `-M prepared`, `supabase_auth_admin`). *Without* has the "
-            "Supabase stand-in only, *with* all migrations; the users were created by signups (with the triggers, "
-            "so each has a profile). `vacuum (analyze)` and a `CHECKPOINT` before each run; arms rotate.",
+            f"({d['meta.pgbench_seconds']} s, 2 clients, `-M prepared`, `supabase_auth_admin`). One database with all "
+            "migrations, its users made by signups (so each has a profile); before each run the update triggers are "
+            "switched to one arm, then `vacuum (analyze)` and a `CHECKPOINT`; arms rotate. *Without*: no update "
+            "trigger. *With*: UserSync's `on_auth_user_updated`, which fires after every update (no column list, no "
+            "WHEN clause) and runs `public.handle_user_updated()`. *Previous*: the previous release's `after update of "
+            "email, email_confirmed_at, deleted_at ... when (...)` trigger, whose WHEN clause filters sign-ins before "
+            "any function call (and blocks Auth's DDL). *No SET*: UserSync's function without its "
+            "`set search_path = ''` (never installed; Supabase's linter requires it). The script fails if a sign-in "
+            "changed a profile.",
             "",
-            "| run | mode | tps without trigger | tps with UserSync's triggers | ratio |",
-            "|---|---|---|---|---|",
+            "| run | mode | tps without trigger | with UserSync's | ratio | previous release's WHEN trigger | ratio | "
+            "UserSync's without SET | ratio |",
+            "|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             "Instructions per sign-in (callgrind on a single-user backend as in section 2, the update in a loop over "
-            f"1,000 users): {fmt_n(ir_plain)} without trigger, {fmt_n(ir_ours)} with UserSync's triggers "
-            f"({ir_ours - ir_plain:+,.0f}); the throughput ratio at equal CPU is {ir_plain / ir_ours:.2f}.",
+            "1,000 users): " + ", ".join(f"{label} {fmt_n(ir[a])} ({ir[a] - ir['without']:+,.0f})" for a, label in
+                                      (("without", "without trigger"), ("with", "with UserSync's"),
+                                       ("previous", "previous release's"), ("no_set", "without SET")))
+            + f"; the throughput ratio at equal CPU is {ir['without'] / ir['with']:.2f}.",
         ])
 
     # 4 -------------------------------------------------------------------------------------------
@@ -335,10 +361,10 @@ class Report:
             self.row(f"Quality check at {size} users vs the lower bound (`{best}`)", fmt_ms(statistics.median(checks)),
                      f"{fmt_ms(medians[best])} lower bound", ratio_text(checks, bound), f"≤ {target:.2f}",
                      paired(checks, bound) <= target,
-                     "Tried: the key space in 1, 2 (the migration), 3, 4 and 6 slices under Parallel Append; only "
-                     "`count(*)` in the join; an inner instead of a full join; JIT with and without optimization "
-                     "(compilation costs more than it saves at 1M users, and saves no instructions at 200k). None "
-                     "beat the migration's two halves by more than the noise. Floor: the check does "
+                     "Tried (`bench/check_variants.sh`): the key space in 1, 2 (the migration), 4 and 8 slices under "
+                     "Parallel Append, and `count(*)` alone in the join; by hand, an inner instead of a full join and "
+                     "JIT with and without optimization (compilation costs more than it saves at 1M users). None beat "
+                     "the migration's two halves by more than the noise. Floor: the check does "
                      f"{work_ratio:.2f}× the work of reading both keys (section 4, instructions), and a merge full "
                      "join is already the cheapest exact comparison of the two keys that PostgreSQL 15 runs without "
                      "spilling.")
@@ -523,14 +549,15 @@ class Report:
         return "\n".join([
             "## Diagnostics",
             "",
-            "Two scripts price the parts of a figure on their own throwaway clusters; they change nothing in the "
-            "migrations and write nothing here:",
+            "Scripts that price the parts of a figure on their own throwaway clusters; they change nothing in the "
+            "migrations:",
             "",
-            "- `bench/trigger_variants.sh`: server-side cost per bare-insert signup of the migration's trigger and "
-            "of variants (Supabase docs' trigger, no foreign key, inline columns, no `on conflict`, a trigger that "
-            "inserts nothing, ...).",
-            "- `bench/check_variants.sh`: the migration's pass over both keys and other shapes of it (one process, "
-            "more slices, `count(*)` only), each against the lower-bound variants of section 4.",
+            "- `bench/trigger_variants.sh`: the cost per signup (instructions, µs or tps; the Supabase Auth signup or "
+            "the bare insert) of section 2's databases and of diagnostic variants (no foreign key, ...).",
+            "- `bench/check_variants.sh`: the migration's pass over both keys and other shapes of it (1, 2, 4 and 8 "
+            "slices, `count(*)` only), each against the fastest lower-bound variant of section 4.",
+            "- `bench/check_before_after.sh`: the monitor's reads and the signup, previous release against now; it "
+            "writes its own section, which `bench/run.sh` keeps.",
         ])
 
     def closing(self):

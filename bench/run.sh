@@ -16,6 +16,7 @@
 #   BENCH_SIGNIN_USERS=100000        users in the sign-in databases
 #   BENCH_BACKFILL_USERS=1000000     users in the backfill database (10 % of them ghosts)
 #   BENCH_OUT=docs/performance.md    where the report goes
+#   BENCH_RESULTS=FILE               also keep the raw results (bench/report.py FILE OUT renders them again)
 #
 # Every figure is compared with a baseline measured in the same run, on the same throwaway
 # cluster (scripts/pgtmp.sh --durable: fsync and synchronous_commit on), the arms interleaved
@@ -201,45 +202,45 @@ scripts/pgtmp.sh stop "$irdir"
 emit meta.load_after_ir "$(load_now)"
 
 # ---------------------------------------------------------------------------------------------
-# 3. Sign-ins: the update of auth.users at every sign-in (bench/supabase_signin.sql), without
-# trigger and with UserSync's triggers, on $signin_users users made by signups (with the triggers,
-# so every user has a profile).
+# 3. Sign-ins: the update of auth.users at every sign-in (bench/supabase_signin.sql), on one
+# database of $signin_users users made by signups (so every user has a profile), the update
+# triggers switched from run to run (bench/lib.sh, signin_arms / signin_arm_sql): none, UserSync's,
+# the previous release's WHEN trigger and UserSync's function without its SET clause.
 say "3. sign-ins on $signin_users users ($runs x $pgbench_seconds s per arm and mode)"
-signin_arms="plain ours"
 emit signin.users "$signin_users"
-for arm in $signin_arms; do
-  create_supabase_db "signin_$arm"
-  [ "$arm" = ours ] && apply_migrations "signin_$arm"
-  signin_users "signin_$arm" "$signin_users"
-done
-[ "$(val signin_ours "select count(*) from public.users")" = "$signin_users" ] || die "sign-in users have no profiles"
+signin_db() { # db users: the sign-in database
+  create_supabase_db "$1"
+  apply_migrations "$1"
+  signin_users "$1" "$2"
+  signin_reference_triggers | sql "$1"
+  supabase_signin_procedure | sql "$1"
+}
+signin_db signin "$signin_users"
+[ "$(val signin "select count(*) from public.users")" = "$signin_users" ] || die "sign-in users have no profiles"
 for run in $(seq 1 "$runs"); do
   for mode in durable async; do
     for arm in $(rotate "$run" $signin_arms); do
-      sql "signin_$arm" -c "vacuum (analyze) auth.users" -c "checkpoint"
-      tps=$(pgbench_tps "signin_$arm" "$mode" "$repo/bench/supabase_signin.sql" -D users="$signin_users")
+      { signin_arm_sql "$arm"; echo "vacuum (analyze) auth.users;"; echo "checkpoint;"; } | sql signin
+      tps=$(pgbench_tps signin "$mode" "$repo/bench/supabase_signin.sql" -D users="$signin_users")
       [ -n "$tps" ] || die "no tps from pgbench"
       emit "signin.$mode.$arm.$run" "$tps"
       say "   run $run $mode $arm: $tps tps"
     done
   done
 done
-[ "$(val signin_plain "select count(*) from auth.users where last_sign_in_at is not null")" -gt 0 ] || die "no sign-in was recorded"
-for arm in $signin_arms; do sql postgres -c "drop database signin_$arm"; done
+# Sign-ins change nothing UserSync copies: no profile may have been touched.
+[ "$(val signin "select count(*) from public.users where updated_at >= (select min(last_sign_in_at) from auth.users)")" = 0 ] \
+  || die "sign-ins changed profiles"
+sql postgres -c "drop database signin"
 # The same update in instructions, per sign-in (bench.supabase_signins on a single-user backend).
 say "   instructions per sign-in (callgrind, $ir_small and $ir_large sign-ins per arm, 1,000 users)"
 ir_cluster_start "$irdir" $$
-( export $ir_conn
-  for arm in $signin_arms; do
-    create_supabase_db "ir_signin_$arm"
-    [ "$arm" = ours ] && apply_migrations "ir_signin_$arm"
-    signin_users "ir_signin_$arm" 1000
-    supabase_signin_procedure | sql "ir_signin_$arm"
-  done )
+( export $ir_conn; signin_db ir_signin 1000 )
 ir_cluster_stop "$irdir"
 for arm in $signin_arms; do
-  ir=$(ir_per_call "$irdir" "ir_signin_$arm" "$ir_small" "$ir_large" \
-         "$(printf '%s\n' "set role supabase_auth_admin" "set synchronous_commit = off")" \
+  # Each session starts from a vacuumed table, whichever arm's sign-ins came before.
+  ir=$(ir_per_call "$irdir" ir_signin "$ir_small" "$ir_large" \
+         "$(echo "vacuum auth.users"; signin_arm_sql "$arm" | tr -d '\n'; echo; printf '%s\n' "set role supabase_auth_admin" "set synchronous_commit = off")" \
          "call bench.supabase_signins(%d, 1000)") || die "callgrind failed for sign-ins, $arm"
   emit "signin.ir.$arm" "$ir"
   say "   $arm: $ir instructions per sign-in"
@@ -506,5 +507,6 @@ sql postgres -c "drop database backfill"
 emit meta.load_end "$(load_now)"
 emit meta.runtime_s "$(( $(date +%s) - started ))"
 mkdir -p "$(dirname "$out")"
+[ -n "${BENCH_RESULTS:-}" ] && cp "$results" "$BENCH_RESULTS"
 python3 bench/report.py "$results" "$out"
 say "report written to $out ($(( $(date +%s) - started )) s)"
