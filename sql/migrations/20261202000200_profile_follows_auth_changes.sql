@@ -21,21 +21,32 @@
 --
 -- Unless the app keeps its own pair under these names ('usersync:keep').
 
+-- Why PL/pgSQL, and why `not exists (select from auth.users where false)`: a SQL function with a
+-- SET clause (the fixed search_path the linter requires) is never inlined, and PostgreSQL plans its
+-- body anew at every call, which tripled the signup trigger's own cost; a PL/pgSQL function keeps
+-- its plans for the session. But a kept plan that reads a field of an auth.users row goes stale
+-- when Supabase Auth changes that column's type ("attribute has wrong type", "type of parameter
+-- does not match"), so every statement here that reads such a field also names auth.users: the
+-- table's ALTER then invalidates the plan and the next call plans it again. The subquery reads no
+-- row (`where false`).
+
 -- Reads one string value from user-supplied metadata. Anything that is not a JSON object
 -- holding a string under that key (JSON null, arrays, numbers, nested objects) gives null,
 -- and overly long values are cut, so metadata can never make a signup fail.
 create or replace function user_sync.metadata_text(meta jsonb, key text)
 returns text
-language sql
+language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select case
+begin
+  return case
            when pg_catalog.jsonb_typeof(meta) = 'object'
             and pg_catalog.jsonb_typeof(meta operator(pg_catalog.->) key) = 'string'
            then pg_catalog.left(pg_catalog.btrim(meta operator(pg_catalog.->>) key), 1024)
-         end
+         end;
+end
 $$;
 
 -- The profile an auth row should have: the one place that maps auth.users to public.users,
@@ -44,23 +55,26 @@ $$;
 create or replace function user_sync.profile_values(u auth.users)
 returns table (id uuid, email text, email_confirmed_at timestamptz, full_name text, avatar_url text,
                created_at timestamptz, updated_at timestamptz)
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select u.id,
-         case when u.deleted_at is null then u.email::text end,
-         u.email_confirmed_at,
-         case when u.deleted_at is null
-              then coalesce(user_sync.metadata_text(u.raw_user_meta_data, 'full_name'),
-                            user_sync.metadata_text(u.raw_user_meta_data, 'name')) end,
-         case when u.deleted_at is null
-              then coalesce(user_sync.metadata_text(u.raw_user_meta_data, 'avatar_url'),
-                            user_sync.metadata_text(u.raw_user_meta_data, 'picture')) end,
-         coalesce(u.created_at, pg_catalog.now()),
-         coalesce(u.updated_at, u.created_at, pg_catalog.now())
+begin
+  return query
+    select (u).id,
+           case when (u).deleted_at is null then (u).email::text end,
+           (u).email_confirmed_at,
+           case when (u).deleted_at is null
+                then coalesce(user_sync.metadata_text((u).raw_user_meta_data, 'full_name'),
+                              user_sync.metadata_text((u).raw_user_meta_data, 'name')) end,
+           case when (u).deleted_at is null
+                then coalesce(user_sync.metadata_text((u).raw_user_meta_data, 'avatar_url'),
+                              user_sync.metadata_text((u).raw_user_meta_data, 'picture')) end,
+           coalesce((u).created_at, pg_catalog.now()),
+           coalesce((u).updated_at, (u).created_at, pg_catalog.now())
+     where not exists (select from auth.users where false);
+end
 $$;
-
 do $install$
 begin
   if exists (select from pg_catalog.pg_proc p
@@ -81,23 +95,28 @@ begin
   declare
     was record;
     now_is record;
-    erase boolean := new.deleted_at is not null;
+    erase boolean;
+    deletion_changed boolean;
   begin
     -- Most updates (every sign-in) change nothing UserSync copies: stop before any other work.
-    if new.email is not distinct from old.email
-       and new.email_confirmed_at is not distinct from old.email_confirmed_at
-       and new.deleted_at is not distinct from old.deleted_at
-       and new.raw_user_meta_data is not distinct from old.raw_user_meta_data then
+    if (select new.email is not distinct from old.email
+               and new.email_confirmed_at is not distinct from old.email_confirmed_at
+               and new.deleted_at is not distinct from old.deleted_at
+               and new.raw_user_meta_data is not distinct from old.raw_user_meta_data
+         where not exists (select from auth.users where false)) then
       return null;
     end if;
 
+    select new.deleted_at is not null, new.deleted_at is distinct from old.deleted_at
+      into erase, deletion_changed
+     where not exists (select from auth.users where false);
     select * into was from user_sync.profile_values(old);
     select * into now_is from user_sync.profile_values(new);
     if was.email is not distinct from now_is.email
        and was.email_confirmed_at is not distinct from now_is.email_confirmed_at
        and was.full_name is not distinct from now_is.full_name
        and was.avatar_url is not distinct from now_is.avatar_url
-       and new.deleted_at is not distinct from old.deleted_at then
+       and not deletion_changed then
       return null;
     end if;
 

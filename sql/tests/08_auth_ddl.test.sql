@@ -2,9 +2,9 @@
 -- (migration ..._profile_follows_auth_changes.sql): no UserSync object depends on a column of
 -- auth.users in a way that blocks Auth's DDL. Each statement runs as supabase_auth_admin, the role
 -- Auth's migrator connects as, on the columns UserSync reads; signups and updates made in the same
--- session afterwards keep working, as Auth serves after it migrates. (A session that fired
--- on_auth_user_updated before a column's type changed fails its next update with SQLSTATE 42804
--- until it reconnects: PL/pgSQL prepares its field accesses once per session. docs/database.md.)
+-- session, which fired both triggers before the changes, keep working after them (the trigger
+-- functions keep their plans per session, and every plan that reads a field of auth.users is
+-- invalidated by the table's ALTER).
 --
 -- Runs as the superuser (supabase_admin). User ids: 08000000-0000-0000-0000-0000000000NN.
 begin;
@@ -25,10 +25,9 @@ select is_empty($$select t.tgname, a.attname
                 'no trigger on auth.users depends on one of its columns (no column list, no WHEN clause)');
 
 set local role supabase_auth_admin;
--- A user from before the change: inserted as Auth does, which fires only the signup trigger.
-insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, created_at, updated_at)
-values ('00000000-0000-0000-0000-000000000000', '08000000-0000-0000-0000-000000000001', 'authenticated', 'authenticated',
-        'before@example.com', '{"full_name": "Before"}', now(), now());
+select standin.sign_up('before@example.com', '{"full_name": "Before"}', now(), null, '08000000-0000-0000-0000-000000000001');
+select standin.change_email('08000000-0000-0000-0000-000000000001', 'before-changed@example.com');
+select standin.sign_in('08000000-0000-0000-0000-000000000001');
 
 -- Type changes of every column UserSync reads. Auth changed phone from varchar(15) to text once;
 -- the others get a change of the same kind (a wider or different type, or a type modifier).
