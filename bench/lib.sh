@@ -43,7 +43,8 @@ noop_trigger_function() {
 #   floor        the docs' insert trigger, and an update trigger that fires on every update (as
 #                UserSync's must, having no column list) but does nothing: the least any trigger
 #                pair that sees every change can cost
-#   ours_inlined all migrations, with the SQL helpers' SET search_path removed (helpers_inlined)
+#   ours_no_set  all migrations, the functions a signup runs without their SET search_path
+#                (without_search_path; diagnostic)
 # Every arm has the Auth tables the signup writes (bench/supabase_auth_tables.sql) and
 # bench.supabase_signups(n) (supabase_signup_procedure).
 signup_arm() {
@@ -53,7 +54,7 @@ signup_arm() {
   if [ "$arm" != plain ]; then apply_migrations "$db"; fi
   case $arm in
     plain|ours|ours_insert) ;;
-    ours_inlined) helpers_inlined "$db" ;;
+    ours_no_set) without_search_path "$db" reset $signup_functions ;;
     docs|floor) sql "$db" -U postgres <<<"$docs_trigger_function" ;;
     noop) noop_trigger_function public.handle_new_user | sql "$db" -U postgres ;;
     *) echo "signup_arm: unknown arm $arm" >&2; return 1 ;;
@@ -65,15 +66,18 @@ signup_arm() {
   supabase_signup_procedure | sql "$db"
 }
 
-# helpers_inlined DB [restore]: takes the SET search_path off the SQL functions the triggers and the
-# repair call per row, so that PostgreSQL inlines them into their callers, as it did before they
-# got one for Supabase's linter (function_search_path_mutable); with `restore`, puts it back.
-# Diagnostic: prices that SET clause. Fails if the functions are not there any more.
-helpers_inlined() {
-  local action="reset search_path"
-  [ "${2:-}" = restore ] && action="set search_path = ''"
-  sql "$1" -c "alter function user_sync.metadata_text(jsonb, text) $action" \
-           -c "alter function user_sync.profile_values(auth.users) $action"
+# The functions a signup runs and the ones the repair runs per row, each with the fixed search_path
+# Supabase's linter requires of every function (function_search_path_mutable).
+signup_functions="public.handle_new_user() public.handle_user_updated() user_sync.metadata_text(jsonb,text) user_sync.profile_values(auth.users)"
+per_row_functions="user_sync.metadata_text(jsonb,text) user_sync.profile_values(auth.users)"
+# without_search_path DB reset|restore FUNCTION...: takes the SET search_path off those functions
+# (reset) or puts it back (restore). Diagnostic: prices what entering a function with a SET clause
+# costs. Fails if a function is not there any more.
+without_search_path() {
+  local db=$1 action="reset search_path" f
+  [ "$2" = restore ] && action="set search_path = ''"
+  shift 2
+  for f in "$@"; do echo "alter function $f $action;"; done | sql "$db"
 }
 
 # signin_users DB N: N users with ids md5(1..N)::uuid (bench/supabase_signin.sql picks them so),

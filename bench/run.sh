@@ -133,7 +133,7 @@ done < <(psql -X -q -A -t -d postgres -c "
 # insert, without trigger, with UserSync's triggers and with the Supabase docs' trigger.
 # The databases of all signup arms (bench/lib.sh, signup_arm); section 2 uses all five.
 signup_arms="plain ours docs"
-price_arms="plain noop docs floor ours_insert ours ours_inlined"
+price_arms="plain noop docs floor ours_insert ours ours_no_set"
 for arm in $price_arms; do signup_arm "arm_$arm" "$arm"; done
 echo "$signup_statement" >"$work/bare.sql"
 # Each run starts from empty tables and a checkpoint.
@@ -428,8 +428,8 @@ SQL
 }
 
 # Single statement, no load: the rate the batched loop is compared with (one call repairs at
-# most 100000 rows, so this needs <= 100000 ghosts); and, as a diagnostic, the same with the SQL
-# helpers inlined (bench/lib.sh, helpers_inlined), which prices their SET search_path.
+# most 100000 rows, so this needs <= 100000 ghosts); and, as a diagnostic, the same with the
+# functions it runs per row without their SET search_path (bench/lib.sh, without_search_path).
 single_backfill() { # -> ms
   local out rows
   reset_backfill
@@ -442,11 +442,11 @@ if [ "$bf_ghosts" -le 100000 ]; then
   for run in $(seq 1 "$runs"); do
     ms=$(single_backfill)
     emit "backfill.single_ms.$run" "$ms"
-    helpers_inlined backfill
-    inlined_ms=$(single_backfill)
-    helpers_inlined backfill restore
-    emit "backfill.single_inlined_ms.$run" "$inlined_ms"
-    say "   single statement run $run: $bf_ghosts rows in $ms ms ($inlined_ms ms with the helpers inlined)"
+    without_search_path backfill reset $per_row_functions
+    no_set_ms=$(single_backfill)
+    without_search_path backfill restore $per_row_functions
+    emit "backfill.single_no_set_ms.$run" "$no_set_ms"
+    say "   single statement run $run: $bf_ghosts rows in $ms ms ($no_set_ms ms without the per-row functions' SET)"
   done
   single_s=$(python3 -c "print($(median $(awk -F'\t' '$1 ~ /^backfill.single_ms/ {print $2}' "$results")) / 1000)")
 else

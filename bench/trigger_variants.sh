@@ -20,7 +20,7 @@ modes=${BENCH_MODES:-async}
 workload=${BENCH_WORKLOAD:-txn}
 signups=${BENCH_SIGNUPS:-3000}
 read -r ir_small ir_large <<<"${BENCH_IR_SIGNUPS:-100 600}"
-names=${BENCH_VARIANTS:-plain noop docs floor ours_insert ours ours_inlined ours_nofk}
+names=${BENCH_VARIANTS:-plain noop docs floor ours_insert ours ours_no_set ours_nofk}
 case $method in ir|loop|pgbench) ;; *) echo "BENCH_METHOD is ir, loop or pgbench" >&2; exit 2 ;; esac
 case $workload in txn|bare) ;; *) echo "BENCH_WORKLOAD is txn or bare" >&2; exit 2 ;; esac
 [ "$method" = ir ] && runs=1   # instruction counts do not vary from run to run
@@ -47,7 +47,7 @@ declare -A describe=(
   [floor]="the docs' trigger and a do-nothing update trigger on every update"
   [ours_insert]="UserSync's insert trigger alone"
   [ours]="UserSync's migrations as they are"
-  [ours_inlined]="UserSync's, the SQL helpers without set search_path (inlined)"
+  [ours_no_set]="UserSync's, the functions a signup runs without their SET search_path"
   [ours_nofk]="UserSync's, without the foreign key public.users → auth.users"
 )
 for name in $names; do
