@@ -28,7 +28,7 @@ public static class UserSyncCli
                      HistoryCommand.Create(shared, environment),
                      GhostsCommand.Create(shared, environment),
                      RepairCommand.Create(shared, environment),
-                     EmulateCommand.Create(environment),
+                     LocalCommand.Create(shared, environment),
                      AlertsCommand.Create(environment),
                  })
         {
@@ -72,7 +72,7 @@ public static class UserSyncCli
         }
         catch (HttpRequestException ex)
         {
-            await environment.Error.WriteLineAsync($"usersync: cannot reach the handler: {ex.HttpRequestError}");
+            await environment.Error.WriteLineAsync($"usersync: cannot reach the queue service: {ex.HttpRequestError}");
             return ExitCodes.CouldNotRun;
         }
         catch (Azure.RequestFailedException ex)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Azure.Storage.Queues;
 
-namespace UserSync.Cli.Emulation;
+namespace UserSync.Cli.Queues;
 
 /// <summary>The queue storage the CLI talks to: --storage, else $AzureWebJobsStorage (the Functions host's own setting).</summary>
 internal static class QueueStorage
@@ -16,7 +16,7 @@ internal static class QueueStorage
 
         try
         {
-            return new QueueServiceClient(connection, FunctionsHostEmulator.QueueOptions);
+            return new QueueServiceClient(connection, AlertQueues.Options);
         }
         catch (FormatException)
         {
