@@ -142,7 +142,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
                 return new LoadedFunction(f.Description, f.Metadata.FunctionId, f.Metadata.RetryOptions);
             });
             var loaded = await Task.WhenAll(loads);
-            var timings = new StartupTimings(streamOpened, initialized, options.Time.GetUtcNow() - process.StartedAt);
+            var timings = new StartupTimings(process.StartedAt, streamOpened, initialized, options.Time.GetUtcNow() - process.StartedAt);
             LogLoaded(logger, loaded.Length, (long)timings.FunctionsLoaded.TotalMilliseconds);
             return new LocalFunctionsHost(options, app, server, channel, process, log, init.Capabilities, loaded, timings);
         }

@@ -1,4 +1,4 @@
 namespace UserSync.FunctionsHost;
 
-/// <summary>How long the worker took, from its process start, to each step of the start protocol.</summary>
-public sealed record StartupTimings(TimeSpan StreamOpened, TimeSpan Initialized, TimeSpan FunctionsLoaded);
+/// <summary>When the worker process started, and how long it took from there to each step of the start protocol.</summary>
+public sealed record StartupTimings(DateTimeOffset ProcessStarted, TimeSpan StreamOpened, TimeSpan Initialized, TimeSpan FunctionsLoaded);
