@@ -1,5 +1,6 @@
 using System.Text.Json;
 using UserSync.FunctionsHost.Tests.Fixtures;
+using UserSync.Testing;
 
 namespace UserSync.FunctionsHost.Tests;
 

@@ -3,6 +3,7 @@ using System.Runtime.Loader;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using UserSync.FunctionsHost.Rpc;
+using UserSync.Testing;
 
 namespace UserSync.FunctionsHost.Tests;
 

@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using UserSync.FunctionsHost.Tests.Fixtures;
+using UserSync.Testing;
 
 namespace UserSync.FunctionsHost.Tests;
 

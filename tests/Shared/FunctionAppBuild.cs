@@ -1,10 +1,12 @@
 using System.Reflection;
-using UserSync.Testing;
 
-namespace UserSync.FunctionsHost.Tests;
+namespace UserSync.Testing;
 
-/// <summary>The function app's build output (built before these tests by the project reference): what the stand-in runs.</summary>
-internal static class FunctionAppBuild
+/// <summary>
+/// The function app's build output, what the host stand-in runs: test projects that use it build
+/// src/UserSync.Functions first through a project reference that is not referenced as an assembly.
+/// </summary>
+public static class FunctionAppBuild
 {
     public static string Directory { get; } = Environment.GetEnvironmentVariable("DEV_APP") ?? Path.Combine(PostgresCluster.RepositoryRoot, "src", "UserSync.Functions", "bin",
         typeof(FunctionAppBuild).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug", "net10.0");
