@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+using UserSync.Core.Alerts;
+using UserSync.Core.Store;
+
+namespace UserSync.Functions.Http;
+
+/// <summary>
+/// POST repair (admin key): a dry run unless the body says {"apply": true}. An apply repairs in
+/// batches, one audited transaction each, and stops starting batches after <see cref="RepairBudget"/>
+/// so the request ends well inside functionTimeout; "complete": false says to call again.
+/// A rejected body records and changes nothing.
+/// </summary>
+public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider clock)
+{
+    public const int MaxBatch = 100_000;
+
+    public static readonly TimeSpan RepairBudget = TimeSpan.FromSeconds(60);
+
+    [Function("RepairGhosts")]
+    public async Task<Results<Ok<RepairPreview>, Ok<RepairReport>, ValidationProblem>> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Routes.Repair)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await RequestBody.ReadAsync<RepairRequest>(request, RepairRequest.Example, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.BatchSize is < 1 or > MaxBatch)
+        {
+            return Problems.Invalid("batchSize", $"must be an integer between 1 and {MaxBatch}");
+        }
+
+        if (!body.Apply)
+        {
+            var preview = await store.RepairBatchAsync(body.BatchSize, dryRun: true, after: null, cancellationToken);
+            var stats = await store.GetStatsAsync(cancellationToken);
+            return TypedResults.Ok(new RepairPreview(DryRun: true, stats.GhostUsers, body.BatchSize,
+                preview.Select(u => new RepairPreviewUser(PiiMasker.ShortenId(u.UserId), u.CreatedAt)).ToList()));
+        }
+
+        var started = clock.GetTimestamp();
+        var progress = await GhostRepair.RepairAllAsync(store, body.BatchSize,
+            mayStartBatch: () => clock.GetElapsedTime(started) < RepairBudget, onBatch: null, cancellationToken);
+        var remaining = (await store.GetStatsAsync(cancellationToken)).GhostUsers;
+        return TypedResults.Ok(new RepairReport(DryRun: false, progress.Repaired, progress.Batches, body.BatchSize, progress.Complete, remaining));
+    }
+}
