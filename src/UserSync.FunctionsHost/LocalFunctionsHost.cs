@@ -187,6 +187,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
+        var logMark = Log.Mark;
         Task forwarding = beforeSend is null ? Task.CompletedTask : beforeSend(invocationId, activity);
         InvocationResponse response;
         try
@@ -207,7 +208,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
             succeeded ? null : response.Result?.Exception?.Message ?? $"the worker answered {response.Result?.Status}",
             response.OutputData.Where(o => o.Data is not null).GroupBy(o => o.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Data, StringComparer.OrdinalIgnoreCase),
             response.ReturnValue,
-            Log.ForInvocation(invocationId),
+            Log.ForInvocation(invocationId, logMark),
             enqueued,
             retry?.RetryCount ?? 0,
             Stopwatch.GetElapsedTime(started));

@@ -8,6 +8,6 @@ namespace UserSync.Testing;
 /// </summary>
 public static class FunctionAppBuild
 {
-    public static string Directory { get; } = Environment.GetEnvironmentVariable("DEV_APP") ?? Path.Combine(PostgresCluster.RepositoryRoot, "src", "UserSync.Functions", "bin",
+    public static string Directory { get; } = Path.Combine(PostgresCluster.RepositoryRoot, "src", "UserSync.Functions", "bin",
         typeof(FunctionAppBuild).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug", "net10.0");
 }

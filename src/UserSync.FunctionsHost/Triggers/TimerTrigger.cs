@@ -22,6 +22,9 @@ public sealed class TimerTrigger
     // Newtonsoft.Json's default ISO format for DateTime / DateTimeOffset ("K": the offset).
     private const string IsoFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFzzz";
 
+    // Newtonsoft.Json (the host's serializer) leaves '+' of an offset unescaped; so does this.
+    private static readonly JsonSerializerOptions PayloadJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly LocalFunctionsHost _host;
     private readonly Dictionary<string, ScheduleStatus> _monitor = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
@@ -89,7 +92,7 @@ public sealed class TimerTrigger
                 },
             ["IsPastDue"] = isPastDue,
         };
-        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+        return node.ToJsonString(PayloadJson);
     }
 
     private static string Iso(DateTimeOffset at) => at.ToString(IsoFormat, CultureInfo.InvariantCulture);

@@ -7,18 +7,34 @@ namespace UserSync.FunctionsHost.Worker;
 /// <summary>Everything the worker logged or printed, in arrival order, for tests and the local runner to read.</summary>
 public sealed class WorkerLog
 {
-    private readonly ConcurrentQueue<WorkerLogEntry> _entries = new();
+    private readonly ConcurrentQueue<(long Sequence, WorkerLogEntry Entry)> _entries = new();
     private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private long _sequence;
 
     internal WorkerLog(TimeProvider time) => _time = time;
 
     /// <summary>Raised for each entry as it arrives (on the thread that received it).</summary>
     public event Action<WorkerLogEntry>? Written;
 
-    public IReadOnlyList<WorkerLogEntry> Entries => _entries.ToArray();
+    public IReadOnlyList<WorkerLogEntry> Entries => _entries.Select(e => e.Entry).ToArray();
 
-    public IReadOnlyList<WorkerLogEntry> ForInvocation(string invocationId) =>
-        _entries.Where(e => e.InvocationId == invocationId).ToArray();
+    /// <summary>The position of the latest entry: what arrives later has a higher one.</summary>
+    internal long Mark => Interlocked.Read(ref _sequence);
+
+    /// <summary>
+    /// The RpcLogs of one invocation: those carrying its id, and those carrying no id that arrived
+    /// after <paramref name="from"/> (a <see cref="Mark"/> taken when it was sent). The worker
+    /// writes an invocation's logs before its answer on the same stream, so with one invocation at
+    /// a time that is exactly its logs; it has to be done this way because with OpenTelemetry on
+    /// (UseFunctionsWorkerDefaults) the worker sends its logs without an invocation id. While
+    /// invocations overlap, such a log may belong to another of them.
+    /// </summary>
+    internal IReadOnlyList<WorkerLogEntry> ForInvocation(string invocationId, long from) =>
+        _entries.Where(e => e.Entry.Source == WorkerLogSource.Rpc
+                            && (e.Entry.InvocationId == invocationId || e.Entry.InvocationId is null && e.Sequence > from))
+            .Select(e => e.Entry)
+            .ToArray();
 
     internal void Add(RpcLog log) => Add(new WorkerLogEntry(_time.GetUtcNow(), WorkerLogSource.Rpc, Level(log.Level), log.Category, log.Message,
         string.IsNullOrEmpty(log.InvocationId) ? null : log.InvocationId,
@@ -29,7 +45,12 @@ public sealed class WorkerLog
 
     private void Add(WorkerLogEntry entry)
     {
-        _entries.Enqueue(entry);
+        lock (_gate)
+        {
+            // One lock so that sequence order is queue order.
+            _entries.Enqueue((Interlocked.Increment(ref _sequence), entry));
+        }
+
         Written?.Invoke(entry);
     }
 
