@@ -100,6 +100,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
             throw new FunctionAppException("worker.config.json does not turn on workerIndexing; the stand-in only plays worker-indexed (dotnet-isolated) apps");
         }
 
+        ResolveBindingSettings(app, new AppSettings(options.Settings));
         var logger = options.LoggerFactory.CreateLogger<LocalFunctionsHost>();
         var log = new WorkerLog(options.Time);
         var server = await RpcServer.StartAsync(options.MaxMessageLength, cancellationToken);
@@ -288,6 +289,28 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         }
 
         return activity;
+    }
+
+    /// <summary>
+    /// The host resolves %Setting% in binding properties when it indexes the functions and will
+    /// not run a function whose setting is missing; so the stand-in checks them all before it
+    /// starts the worker.
+    /// </summary>
+    private static void ResolveBindingSettings(FunctionApp app, AppSettings settings)
+    {
+        foreach (var function in app.Functions)
+        {
+            foreach (var binding in function.Bindings)
+            {
+                foreach (var property in new[] { "schedule", "queueName" })
+                {
+                    if (binding.Property(property) is { } value)
+                    {
+                        settings.Resolve(value, $"{function.Name}: the {property} of binding {binding.Name}");
+                    }
+                }
+            }
+        }
     }
 
     private static List<(FunctionDescription Description, RpcFunctionMetadata Metadata)> Match(FunctionApp app, FunctionMetadataResponse metadata)

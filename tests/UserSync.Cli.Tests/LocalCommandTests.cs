@@ -18,7 +18,9 @@ public sealed class LocalCommandTests(PostgresClusterFixture fixture, AzuriteFix
                 "--connection", database.ConnectionString, "--environment", "test",
                 "--set", $"UserSync__Alerts__Outbox__Directory={outbox}",
                 "--set", "UserSync__Alerts__Routes__Critical=outbox",
-                "--set", "UserSync__Alerts__Routes__Warning=outbox");
+                "--set", "UserSync__Alerts__Routes__Warning=outbox",
+                "--set", "UserSync__Alerts__Routes__Checks__trigger_enabled=none",
+                "--set", "UserSync__Alerts__Routes__Checks__monitor_failed=none");
 
             CliAssert.ExitCode(0, result);
             Assert.Contains(result.StdoutLines, l => l.StartsWith("worker ", StringComparison.Ordinal) && l.Contains("function(s) loaded", StringComparison.Ordinal));

@@ -57,6 +57,20 @@ public static class LocalCommand
                 throw new CliUsageException($"--app: {directory} has no functions.metadata; build src/UserSync.Functions and pass its bin/<Configuration>/net10.0 folder.");
             }
 
+            try
+            {
+                return await RunAsync(parsed, environment, directory, settings, cancellationToken);
+            }
+            catch (FunctionAppException ex)
+            {
+                await environment.Error.WriteLineAsync($"usersync: {ex.Message}");
+                return ExitCodes.CouldNotRun;
+            }
+        });
+        return command;
+
+        async Task<int> RunAsync(ParseResult parsed, CliEnvironment environment, string directory, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+        {
             var printer = new WorkerPrinter(environment.Out, parsed.GetValue(verbose));
             using var loggers = LoggerFactory.Create(logging => logging.AddProvider(new StderrWarnings(environment.Error)));
             LocalFunctionsHost host;
@@ -130,8 +144,7 @@ public static class LocalCommand
 
                 return exitCode;
             }
-        });
-        return command;
+        }
     }
 
     /// <summary>Dispatches every queue-triggered function until a round invokes nothing (one function's output may feed another).</summary>
@@ -200,6 +213,8 @@ public static class LocalCommand
             settings["UserSync__ConnectionString"] = connection;
         }
 
+        // As in local.settings.sample.json; the host will not index DailyCheck without it.
+        settings.TryAdd("DailyCheckSchedule", environment.Variable("DailyCheckSchedule") ?? "0 0 2 * * *");
         if (!settings.ContainsKey("UserSync__Environment"))
         {
             settings["UserSync__Environment"] = parsed.GetValue(shared.Environment) ?? environment.Variable("USERSYNC_ENVIRONMENT") ?? "local";
