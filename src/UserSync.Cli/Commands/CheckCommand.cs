@@ -20,11 +20,8 @@ public static class CheckCommand
         var command = new Command("check", "Run the checks, record them, and print the alert messages they would queue.") { json, outbox };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var options = shared.Resolve(parsed, environment);
-            await using var store = new Core.Store.PostgresUserSyncStore(options);
-            var runner = new CheckRunner(store, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System,
-                NullLogger<CheckRunner>.Instance);
-            var outcome = await runner.RunAsync(AlertSources.Cli, cancellationToken);
+            await using var database = shared.Database(parsed, environment);
+            var outcome = await database.Runner.RunAsync(AlertSources.Cli, cancellationToken);
 
             if (parsed.GetValue(json))
             {

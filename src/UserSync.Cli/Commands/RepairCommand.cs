@@ -33,7 +33,8 @@ public static class RepairCommand
         });
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var store = shared.Store(parsed, environment);
+            await using var database = shared.Database(parsed, environment);
+            var store = database.Store;
             var size = parsed.GetValue(batchSize);
             if (!parsed.GetValue(apply))
             {

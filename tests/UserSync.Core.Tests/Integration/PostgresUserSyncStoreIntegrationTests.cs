@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using UserSync.Core.Checks;
 using UserSync.Core.Store;
@@ -16,7 +17,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(2);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -32,7 +34,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(2);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -50,7 +53,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(4);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -64,7 +68,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(4);
         await db.AddOrphansAsync(2);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -75,7 +80,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task RecordRunAsync_stores_one_monitoring_log_row_per_call()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         await store.RecordRunAsync("test", CancellationToken.None);
         await store.RecordRunAsync("test", CancellationToken.None);
@@ -87,7 +93,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunAsync_is_null_before_the_first_run()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var latest = await store.GetLatestRunAsync(CancellationToken.None);
 
@@ -98,7 +105,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunAsync_returns_the_last_recorded_run()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RecordRunAsync("first", CancellationToken.None);
         await db.AddGhostsAsync(1);
         var last = await store.RecordRunAsync("second", CancellationToken.None);
@@ -113,7 +121,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunFromAsync_returns_the_newest_run_of_the_given_sources_only()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RecordRunAsync("timer", CancellationToken.None);
         var newestTimer = await store.RecordRunAsync("timer", CancellationToken.None);
         await store.RecordRunAsync("cli", CancellationToken.None);
@@ -127,7 +136,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunFromAsync_is_null_when_no_run_came_from_the_given_sources()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RecordRunAsync("cli", CancellationToken.None);
 
         var latest = await store.GetLatestRunFromAsync(["timer"], CancellationToken.None);
@@ -139,7 +149,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetHistoryAsync_returns_the_runs_of_the_last_days_newest_first()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var first = await store.RecordRunAsync("first", CancellationToken.None);
         var second = await store.RecordRunAsync("second", CancellationToken.None);
         await _cluster.ExecuteAsync(db.Name, "update user_sync.monitoring_log set checked_at = now() - interval '9 days' where source = 'first'");
@@ -158,7 +169,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetHistoryAsync_rejects_days_outside_1_to_3650_with_sqlstate_22023(int days)
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => store.GetHistoryAsync(days, CancellationToken.None));
 
@@ -173,7 +185,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await db.AddUsersAsync(5);
         await db.AddGhostsAsync(2);
         await db.AddOrphansAsync(1);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var stats = await store.GetStatsAsync(CancellationToken.None);
 
@@ -187,7 +200,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await _cluster.ExecuteAsync(db.Name, "alter table auth.users disable trigger on_auth_user_created");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var stats = await store.GetStatsAsync(CancellationToken.None);
 
@@ -199,7 +213,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var wouldRepair = await store.RepairBatchAsync(100, dryRun: true, after: null, CancellationToken.None);
 
@@ -215,7 +230,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(5);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var repaired = await store.RepairBatchAsync(3, dryRun: false, after: null, CancellationToken.None);
 
@@ -231,7 +247,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(5);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var repaired = await store.RepairBatchAsync(2, dryRun: false, after: ghosts[1], CancellationToken.None);
 
@@ -245,7 +262,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(7);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var seen = new List<GhostRepairProgress>();
 
         var progress = await GhostRepair.RepairAllAsync(store, 3, mayStartBatch: null, seen.Add, CancellationToken.None);
@@ -263,7 +281,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(5);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var asked = 0;
 
         var progress = await GhostRepair.RepairAllAsync(store, 2, mayStartBatch: () => ++asked <= 2, onBatch: null, CancellationToken.None);
@@ -278,7 +297,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(1);
         var createdAt = await _cluster.ScalarAsync<DateTime>(db.Name, "select created_at from auth.users");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var repaired = Assert.Single(await store.RepairBatchAsync(10, dryRun: false, after: null, CancellationToken.None));
 
@@ -292,7 +312,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(250);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var (seen, pageSizes) = await PageAsync(store, () => Task.CompletedTask);
 
@@ -306,7 +327,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(250);
         var existing = await db.GuidsAsync("select user_id from user_sync.check_ghost_users()");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         using var stop = new CancellationTokenSource();
         using var inserted = new SemaphoreSlim(0);
         var inserter = InsertGhostsUntilStoppedAsync(db, inserted, stop.Token);
@@ -342,7 +364,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(3);
         await db.AddOrphansAsync(2);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var orphans = await store.GetOrphansAsync(10, null, CancellationToken.None);
 
@@ -379,7 +402,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     }
 
     private static async Task<(List<Guid> Seen, List<int> PageSizes)> PageAsync(
-        PostgresUserSyncStore store, Func<Task> beforeEachPage)
+        IUserSyncStore store, Func<Task> beforeEachPage)
     {
         const int pageSize = 40;
         var seen = new List<Guid>();
