@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using UserSync.FunctionsHost;
 using UserSync.FunctionsHost.App;
-using UserSync.FunctionsHost.Http;
 using UserSync.FunctionsHost.Triggers;
 using UserSync.FunctionsHost.Worker;
 
@@ -118,14 +117,14 @@ public static class LocalCommand
                     return exitCode;
                 }
 
-                var front = await host.StartHttpFrontAsync(parsed.GetValue(port), cancellationToken);
-                await environment.Error.WriteLineAsync($"usersync local: WARNING: {HttpFront.NoKeysWarning} {front.BaseAddress}");
+                // The stand-in itself warns that keys are not checked (on stderr, through the logger).
+                await host.StartHttpFrontAsync(parsed.GetValue(port), cancellationToken);
                 foreach (var route in Routes(host))
                 {
                     await environment.Out.WriteLineAsync($"  {route}");
                 }
 
-                await environment.Out.WriteLineAsync("serving until Ctrl+C; queues are dispatched every few seconds");
+                await environment.Out.WriteLineAsync("serving until Ctrl+C (or SIGTERM); queues are dispatched every few seconds");
                 try
                 {
                     while (!cancellationToken.IsCancellationRequested)
@@ -304,7 +303,7 @@ public static class LocalCommand
             {
                 if (IsEnabled(logLevel) && formatter is not null)
                 {
-                    error.WriteLine($"usersync local: {formatter(state, exception)}");
+                    error.WriteLine($"usersync local: warning: {formatter(state, exception)}");
                 }
             }
         }
