@@ -10,6 +10,22 @@ import statistics
 import sys
 
 
+# bench/functions_host.sh owns the section between these markers; a run of this report keeps it.
+FUNCTIONS_HOST_BEGIN = "<!-- bench/functions_host.sh: begin -->"
+FUNCTIONS_HOST_END = "<!-- bench/functions_host.sh: end -->"
+
+
+def kept_section(path, begin, end):
+    try:
+        with open(path) as f:
+            old = f.read()
+    except FileNotFoundError:
+        return ""
+    if begin not in old or end not in old:
+        return ""
+    return "\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"
+
+
 def load(path):
     data = {}
     with open(path) as f:
@@ -311,6 +327,7 @@ def main():
         "a single merge full join in one process, each against the lower bound.",
     ]))
     doc = "\n".join(head) + "\n\n" + "\n".join(table) + "\n\n" + "\n\n".join(sections) + "\n"
+    doc += kept_section(out_path, FUNCTIONS_HOST_BEGIN, FUNCTIONS_HOST_END)
     with open(out_path, "w") as f:
         f.write(doc)
 

@@ -121,7 +121,7 @@ Console.WriteLine("| from the worker process start to | median | min | max |");
 Console.WriteLine("|---|---|---|---|");
 Console.WriteLine($"| WorkerInitResponse | {Ms(Median(cold.Select(c => c.Init)))} | {Ms(cold.Min(c => c.Init))} | {Ms(cold.Max(c => c.Init))} |");
 Console.WriteLine($"| every function loaded (FunctionLoadResponse) | {Ms(Median(cold.Select(c => c.Loaded)))} | {Ms(cold.Min(c => c.Loaded))} | {Ms(cold.Max(c => c.Loaded))} |");
-Console.WriteLine($"| first invocation answered (GET /api/user-sync/health through the front) | {Ms(Median(cold.Select(c => c.First)))} | {Ms(cold.Min(c => c.First))} | {Ms(cold.Max(c => c.First))} |");
+Console.WriteLine($"| first invocation answered (GET /api/user-sync/health, the stand-in's HTTP front started after the load) | {Ms(Median(cold.Select(c => c.First)))} | {Ms(cold.Min(c => c.First))} | {Ms(cold.Max(c => c.First))} |");
 Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"Per invocation, warm worker, {requests} requests of each arm interleaved after 50 warm-up rounds, keep-alive client:"));
 Console.WriteLine();
