@@ -30,7 +30,9 @@ public static partial class AlertMessageReader
     /// <summary>PagerDuty's dedup_key limit.</summary>
     public const int MaxDedupKeyLength = 255;
 
-    private static readonly JsonSerializerOptions Strict = new(AlertJson.Options)
+    // AlertJson's shape (web defaults, lower-case enum names), without its leniencies: web
+    // defaults read numbers from strings, and its enum converter accepts integers.
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.Strict,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
