@@ -1,4 +1,4 @@
-// Everything `azd up` provisions for UserSync (DESIGN.md §4-§6; walkthrough in docs/deploy.md):
+// Everything `azd up` provisions for UserSync (docs/architecture.md; walkthrough in docs/deploy.md):
 // a Flex Consumption function app running the .NET isolated worker as a user-assigned identity, its
 // storage (deployment container, alert queue and poison queue) reached by that identity only,
 // Application Insights on a Log Analytics workspace, Key Vault holding the database connection

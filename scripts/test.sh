@@ -41,7 +41,7 @@ scripts/pgtmp.sh stop "$pgdir"
 
 if [ -f UserSync.Functions.sln ] && grep -q 'Tests' UserSync.Functions.sln; then
   echo "== dotnet test"
-  # Build everything first: no project builds while tests run (the package test publishes for linux-x64).
+  # Build everything first: no project builds while tests run (the package test publishes the app).
   if dotnet build UserSync.Functions.sln --nologo -v q >"$work/build.out" 2>&1; then
     if dotnet test UserSync.Functions.sln --no-build --nologo -v q --logger "console;verbosity=normal" >"$work/dotnet.out" 2>&1; then dn_rc=0; else dn_rc=$?; fi
   else

@@ -281,6 +281,26 @@ public sealed class HttpFunctionsTests(PostgresClusterFixture fixture)
         Assert.Equal(23L, await db.CountAsync("public.users"));
     }
 
+    [Fact]
+    public async Task Repair_cut_off_by_the_database_is_a_503_problem_that_says_how_many_were_repaired()
+    {
+        var db = await MonitoredDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(6);
+        var ghosts = await db.GhostIdsAsync();
+        await using var app = TestApp.Create(db.ConnectionString);
+        await using var interruption = await RepairInterruption.AtGhostAsync(_cluster, db.Name, db.Login, ghosts[2]);
+
+        var repair = app.Function<RepairGhostsFunction>().RunAsync(
+            app.Request("POST", "/api/user-sync/repair", Encoding.UTF8.GetBytes("""{"apply": true, "batchSize": 2}""")), default);
+        await interruption.CutOffAsync(TimeSpan.FromSeconds(30));
+        var answer = await app.ExecuteAsync(await repair);
+
+        Assert.Equal((503, "application/problem+json"), (answer.StatusCode, answer.MediaType));
+        Assert.Equal((2L, 1), (answer.Json.GetProperty("repaired").GetInt64(), answer.Json.GetProperty("batches").GetInt32()));
+        Assert.Contains("Repaired 2 ghost user(s) in 1 batch(es) before", answer.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(db.Login, answer.Body, StringComparison.Ordinal);
+    }
+
     private static JsonElement Ok(HttpAnswer answer)
     {
         Assert.True(answer.StatusCode == 200, $"{answer.StatusCode}: {answer.Body}");

@@ -26,13 +26,11 @@ public sealed class PackageTests(PostgresClusterFixture fixture, FunctionPackage
     }
 
     [Fact]
-    public void The_zip_holds_nothing_of_a_custom_handler_and_no_local_settings()
+    public void The_zip_holds_no_local_settings_no_symbols_and_no_native_launcher()
     {
         using var zip = ZipFile.OpenRead(package.ZipPath);
 
-        Assert.DoesNotContain(zip.Entries, e => e.Name.Equals("function.json", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(zip.Entries, e => e.Name.StartsWith("local.settings", StringComparison.OrdinalIgnoreCase));
-        Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("handler/", StringComparison.Ordinal));
         Assert.DoesNotContain(zip.Entries, e => e.Name.EndsWith(".pdb", StringComparison.Ordinal));
         Assert.DoesNotContain(zip.Entries, e => e.FullName == "UserSync.Functions"); // the host runs `dotnet UserSync.Functions.dll`
     }

@@ -67,6 +67,14 @@ public sealed class NameTests
     }
 
     [Fact]
+    public void A_query_on_the_invocation_span_of_a_function_that_does_not_exist_is_reported()
+    {
+        var broken = Template.Edit(Alerts, "\"function AlertDispatcher\"", "\"function AlertDispatch\"");
+
+        Assert.Contains(AlertRuleRules.Names(Deployed, broken), p => p.Contains("\"function AlertDispatch\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_query_on_a_metric_the_code_does_not_emit_is_reported()
     {
         var broken = Template.Edit(Alerts, "Name == \"usersync.ghost_users\"", "Name == \"usersync.ghost_user_count\"");

@@ -9,8 +9,9 @@ namespace UserSync.Functions.Http;
 /// <summary>
 /// POST repair (admin key): a dry run unless the body says {"apply": true}. An apply repairs in
 /// batches, one audited transaction each, and stops starting batches after <see cref="RepairBudget"/>
-/// so the request ends well inside functionTimeout; "complete": false says to call again.
-/// A rejected body records and changes nothing.
+/// so the request ends well inside functionTimeout; "complete": false says to call again. A
+/// database failure part way is a 503 that says how many were repaired before it. A rejected body
+/// records and changes nothing.
 /// </summary>
 public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider clock)
 {
@@ -19,7 +20,7 @@ public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider cloc
     public static readonly TimeSpan RepairBudget = TimeSpan.FromSeconds(60);
 
     [Function("RepairGhosts")]
-    public async Task<Results<Ok<RepairPreview>, Ok<RepairReport>, ValidationProblem>> RunAsync(
+    public async Task<Results<Ok<RepairPreview>, Ok<RepairReport>, ValidationProblem, ProblemHttpResult>> RunAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Routes.Repair)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, problem) = await RequestBody.ReadAsync<RepairRequest>(request, RepairRequest.Example, cancellationToken);
@@ -44,6 +45,13 @@ public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider cloc
         var started = clock.GetTimestamp();
         var progress = await GhostRepair.RepairAllAsync(store, body.BatchSize,
             mayStartBatch: () => clock.GetElapsedTime(started) < RepairBudget, onBatch: null, cancellationToken);
+        if (progress.StoppedBy is { } reason)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The repair stopped part way",
+                detail: $"Repaired {progress.Repaired} ghost user(s) in {progress.Batches} batch(es) before {reason}; those batches are committed and audited. Call again to repair the rest.",
+                extensions: new Dictionary<string, object?> { ["repaired"] = progress.Repaired, ["batches"] = progress.Batches });
+        }
+
         var remaining = (await store.GetStatsAsync(cancellationToken)).GhostUsers;
         return TypedResults.Ok(new RepairReport(DryRun: false, progress.Repaired, progress.Batches, body.BatchSize, progress.Complete, remaining));
     }

@@ -292,6 +292,26 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     }
 
     [Fact]
+    public async Task GhostRepair_cut_off_by_the_database_returns_how_far_it_got_instead_of_throwing()
+    {
+        var db = await MonitorDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(6);
+        var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
+        await using var interruption = await RepairInterruption.AtGhostAsync(_cluster, db.Name, db.Login, ghosts[2]);
+
+        var repair = GhostRepair.RepairAllAsync(store, 2, mayStartBatch: null, onBatch: null, CancellationToken.None);
+        await interruption.CutOffAsync(TimeSpan.FromSeconds(30));
+        var progress = await repair;
+
+        Assert.Equal((2L, 1, false), (progress.Repaired, progress.Batches, progress.Complete));
+        Assert.False(string.IsNullOrEmpty(progress.StoppedBy));
+        Assert.DoesNotContain(db.Login, progress.StoppedBy, StringComparison.Ordinal);
+        Assert.Equal(1L, await _cluster.ScalarAsync<long>(db.Name, "select count(*) from user_sync.cleanup_audit_log"));
+    }
+
+    [Fact]
     public async Task RepairBatchAsync_keeps_the_created_at_of_the_ghost()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
