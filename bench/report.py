@@ -11,6 +11,7 @@ import statistics
 import sys
 
 
+# bench/functions_host.sh owns the section between these markers; a run of this report keeps it.
 def load(path):
     data = {}
     with open(path) as f:
