@@ -33,7 +33,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RepairBatchAsync(2, dryRun: false, after: null, CancellationToken.None);
         var last = await store.RepairBatchAsync(2, dryRun: false, after: (await db.GuidsAsync("select id from public.users order by id"))[^1], CancellationToken.None);
 
