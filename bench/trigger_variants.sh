@@ -1,134 +1,139 @@
 #!/usr/bin/env bash
-# Where the signup trigger's cost goes: signup throughput (pgbench, as in bench/run.sh section 1)
-# for the migrations' trigger and for variants of it, each in its own database on one throwaway
-# cluster. Diagnostic only: the variants are not migrations, and some (no foreign key, no
-# search_path) break the design on purpose to price one ingredient. Prints a markdown table.
+# Where the triggers' cost per signup goes, one database per variant on one throwaway cluster: the
+# arms of bench/run.sh section 2 (bench/lib.sh, signup_arm) plus diagnostic variants that break
+# the design on purpose to price one ingredient. Quicker to re-run than bench/run.sh while a
+# trigger is being changed. Prints a markdown table.
 #
-#   bench/trigger_variants.sh                      server-side loop, 5 runs, synchronous_commit = off
-#   BENCH_METHOD=pgbench BENCH_RUNS=5 BENCH_PGBENCH_SECONDS=15 BENCH_MODES=async bench/trigger_variants.sh
-#   BENCH_VARIANTS="plain current inline" bench/trigger_variants.sh    (plain is the baseline: keep it)
+#   bench/trigger_variants.sh                  instructions (callgrind), the whole Supabase Auth signup
+#   BENCH_METHOD=loop BENCH_RUNS=5 bench/trigger_variants.sh        µs per signup, one backend
+#   BENCH_METHOD=pgbench BENCH_PGBENCH_SECONDS=15 BENCH_MODES="durable async" bench/trigger_variants.sh
+#   BENCH_VARIANTS="plain docs ours" bench/trigger_variants.sh      (plain is the baseline: keep it)
+#   BENCH_WORKLOAD=bare bench/trigger_variants.sh                   the bare insert instead of the signup
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export PATH=/usr/lib/postgresql/15/bin:$PATH
-runs=${BENCH_RUNS:-5}
+method=${BENCH_METHOD:-ir}
+runs=${BENCH_RUNS:-3}
 seconds=${BENCH_PGBENCH_SECONDS:-15}
 modes=${BENCH_MODES:-async}
+workload=${BENCH_WORKLOAD:-txn}
+signups=${BENCH_SIGNUPS:-3000}
+read -r ir_small ir_large <<<"${BENCH_IR_SIGNUPS:-100 600}"
+names=${BENCH_VARIANTS:-plain noop docs floor ours_insert ours ours_no_set ours_nofk}
+case $method in ir|loop|pgbench) ;; *) echo "BENCH_METHOD is ir, loop or pgbench" >&2; exit 2 ;; esac
+case $workload in txn|bare) ;; *) echo "BENCH_WORKLOAD is txn or bare" >&2; exit 2 ;; esac
+[ "$method" = ir ] && runs=1   # instruction counts do not vary from run to run
 
 work=$(mktemp -d /tmp/usersync-variants.XXXXXX)
 pgdir="$work/pg"
 trap 'scripts/pgtmp.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-conn=$(scripts/pgtmp.sh start "$pgdir" --durable --supabase --owner-pid $$)
-export $conn
 # shellcheck source=scripts/db.sh
 . scripts/db.sh
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+if [ "$method" = ir ]; then
+  ir_cluster_start "$pgdir" $$
+  conn=$ir_conn
+else
+  conn=$(scripts/pgtmp.sh start "$pgdir" --durable --supabase --owner-pid $$)
+fi
+export $conn
 
-# The profile columns computed inline from NEW: the same values as user_sync.profile_values(new).
-inline_body='
-  insert into public.users (id, email, email_confirmed_at, full_name, avatar_url, created_at, updated_at)
-  values (new.id,
-          case when new.deleted_at is null then new.email::text end,
-          new.email_confirmed_at,
-          coalesce(user_sync.metadata_text(new.raw_user_meta_data, '"'full_name'"'),
-                   user_sync.metadata_text(new.raw_user_meta_data, '"'name'"')),
-          coalesce(user_sync.metadata_text(new.raw_user_meta_data, '"'avatar_url'"'),
-                   user_sync.metadata_text(new.raw_user_meta_data, '"'picture'"')),
-          coalesce(new.created_at, pg_catalog.now()),
-          coalesce(new.updated_at, new.created_at, pg_catalog.now()))
-  on conflict (id) do nothing;'
-trigger_fn() { # header-options body -> create or replace function statement
-  printf 'create or replace function public.handle_new_user() returns trigger language plpgsql %s as $f$\nbegin\n%s\n  return null;\nend\n$f$;\n' "$1" "$2"
-}
+declare -A describe=(
+  [plain]="no trigger"
+  [noop]="an insert trigger that does nothing, no update trigger"
+  [docs]="the Supabase docs' trigger, no update trigger"
+  [floor]="the docs' trigger and a do-nothing update trigger on every update"
+  [ours_insert]="UserSync's insert trigger alone"
+  [ours]="UserSync's migrations as they are"
+  [ours_no_set]="UserSync's, the functions a signup runs without their SET search_path"
+  [ours_nofk]="UserSync's, without the foreign key public.users → auth.users"
+)
+for name in $names; do
+  [ -n "${describe[$name]:-}" ] || { echo "unknown variant $name (known: ${!describe[*]})" >&2; exit 2; }
+  case $name in
+    ours_nofk) signup_arm "v_$name" ours; sql "v_$name" -c "alter table public.users drop constraint users_id_fkey" ;;
+    *) signup_arm "v_$name" "$name" ;;
+  esac
+  # The bare insert as a procedure too, for the loop and instruction counts.
+  sql "v_$name" <<SQL
+create or replace procedure bench.bare_signups(n integer) language plpgsql as \$proc\$
+begin
+  for i in 1..n loop
+    $signup_statement
+    commit;
+  end loop;
+end
+\$proc\$;
+grant execute on procedure bench.bare_signups(integer) to supabase_auth_admin;
+SQL
+done
+procedure=bench.supabase_signups; [ "$workload" = bare ] && procedure=bench.bare_signups
+echo "$signup_statement" >"$work/bare.sql"
+script="$repo/bench/supabase_signup.sql"; [ "$workload" = bare ] && script="$work/bare.sql"
 
-declare -A describe
-names=${BENCH_VARIANTS:-plain current docs inline inline_nofk current_nofk inline_noconflict inline_nopath noop id_only}
-wanted=" $names "
-variant() { # name description [sql-as-postgres] [sql-as-superuser]
-  local name=$1
-  describe[$name]=$2
-  [[ "$wanted" == *" $name "* ]] || return 0
-  create_supabase_db "v_$name"
-  [ "$name" = plain ] && return 0
-  apply_migrations "v_$name"
-  if [ -n "${3:-}" ]; then sql "v_$name" -U postgres <<<"$3"; fi
-  if [ -n "${4:-}" ]; then sql "v_$name" <<<"$4"; fi
-}
-variant plain "no trigger (Supabase stand-in only)"
-variant current "migrations as they are"
-variant inline "profile columns computed inline from NEW instead of select * from profile_values(new)" \
-  "$(trigger_fn "security definer set search_path = ''" "$inline_body")"
-variant inline_nofk "inline, and no foreign key public.users → auth.users (diagnostic)" \
-  "$(trigger_fn "security definer set search_path = ''" "$inline_body")" \
-  "alter table public.users drop constraint users_id_fkey"
-variant current_nofk "migrations, without the foreign key (diagnostic)" "" \
-  "alter table public.users drop constraint users_id_fkey"
-variant inline_nopath "inline, security definer without set search_path (diagnostic)" \
-  "$(trigger_fn "security definer" "$inline_body")"
-variant noop "trigger function that inserts nothing (security definer, search_path): the cost of firing" \
-  "$(trigger_fn "security definer set search_path = ''" "")"
-variant id_only "inserts only (id, created_at, updated_at) from NEW, with the foreign key (diagnostic)" \
-  "$(trigger_fn "security definer set search_path = ''" "  insert into public.users (id, created_at, updated_at) values (new.id, new.created_at, new.created_at) on conflict (id) do nothing;")"
-variant docs "the profile trigger of Supabase's docs (bench/run.sh's reference arm): plain insert of a few columns, no on conflict, no metadata checks" \
-  "$docs_trigger_function"
-variant inline_noconflict "inline, plain insert without on conflict (diagnostic: a conflict would fail the signup)" \
-  "$(trigger_fn "security definer set search_path = ''" "${inline_body/  on conflict (id) do nothing;/;}")"
-
-echo "$signup_statement" >"$work/signup.sql"
-# loop (default): one backend runs BENCH_SIGNUPS signups in a DO block with a COMMIT after each,
-# as supabase_auth_admin: the server-side cost per signup without client, protocol or pgbench
-# CPU, so the variants' differences stand out of a shared machine's noise.
-# pgbench: the throughput test of bench/run.sh section 1 (2 clients, BENCH_PGBENCH_SECONDS).
-method=${BENCH_METHOD:-loop}
-signups=${BENCH_SIGNUPS:-30000}
-measure() { # db mode -> tps
+measure() { # db mode -> per-signup figure (instructions, µs, or tps)
   local db=$1 mode=$2 sync=on
   [ "$mode" = async ] && sync=off
-  sql "$db" -c "truncate auth.users cascade" -c "checkpoint" 2>/dev/null
-  if [ "$method" = pgbench ]; then
-    PGOPTIONS="-c synchronous_commit=$sync" pgbench -n -U supabase_auth_admin -M prepared -c 2 -j 2 -T "$seconds" \
-      -f "$work/signup.sql" "$db" 2>&1 | sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p'
-  else
-    sql "$db" <<SQL | awk -v n="$signups" '/^Time:/ {print n / ($2 / 1000)}'
-set role supabase_auth_admin;
-set synchronous_commit = $sync;
-\\timing on
-do \$\$ begin for i in 1..$signups loop $signup_statement commit; end loop; end \$\$;
-SQL
-  fi
+  case $method in
+    ir)
+      ir_per_call "$pgdir" "$db" "$ir_small" "$ir_large" \
+        "$(printf '%s\n' "truncate auth.users, auth.audit_log_entries cascade" "set role supabase_auth_admin" "set synchronous_commit = off")" \
+        "call $procedure(%d)" ;;
+    loop)
+      sql "$db" -c "truncate auth.users, auth.audit_log_entries cascade" -c "checkpoint" 2>/dev/null
+      sql "$db" -c "set role supabase_auth_admin" -c "set synchronous_commit = $sync" -c '\timing on' -c "call $procedure($signups)" \
+        | awk -v n="$signups" '/^Time:/ {print $2 * 1000 / n}' ;;
+    pgbench)
+      sql "$db" -c "truncate auth.users, auth.audit_log_entries cascade" -c "checkpoint" 2>/dev/null
+      PGOPTIONS="-c synchronous_commit=$sync" pgbench -n -U supabase_auth_admin -M prepared -c 2 -j 2 -T "$seconds" \
+        -f "$script" "$db" 2>&1 | sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' ;;
+  esac
 }
 
-declare -A tps
+[ "$method" = ir ] && { ir_cluster_stop "$pgdir"; modes=async; }
+declare -A got
 for run in $(seq 1 "$runs"); do
-  # Rotate the order each run so drift does not favour a variant.
   all=($names); k=$(( (run - 1) % ${#all[@]} ))
-  order="${all[*]:k} ${all[*]:0:k}"
   for mode in $modes; do
-    for name in $order; do
-      t=$(measure "v_$name" "$mode")
-      tps[$mode.$name]="${tps[$mode.$name]:-} $t"
-      echo "run $run $mode $name $t" >&2
+    for name in ${all[*]:k} ${all[*]:0:k}; do
+      v=$(measure "v_$name" "$mode")
+      [ -n "$v" ] || { echo "no figure for $name" >&2; exit 1; }
+      got[$mode.$name]="${got[$mode.$name]:-} $v"
+      echo "run $run $mode $name $v" >&2
     done
   done
 done
 
-median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-if [ "$method" = pgbench ]; then unit="tps, pgbench 2 clients × $seconds s"; else unit="signups/s, one backend, $signups signups"; fi
-echo "| variant | mode | median $unit ($runs runs) | µs per signup | added µs | ratio to no trigger | runs |"
-echo "|---|---|---|---|---|---|---|"
+case $method in
+  ir) unit="instructions per signup (callgrind, single-user backend)" ;;
+  loop) unit="µs per signup (one backend, $signups signups, median of $runs runs)" ;;
+  pgbench) unit="tps (pgbench, 2 clients, $seconds s, median of $runs runs)" ;;
+esac
+echo "Workload: $workload. Figures: $unit."
+echo
+echo "| variant | mode | figure | added to no trigger | × the docs' added cost |"
+echo "|---|---|---|---|---|"
 for mode in $modes; do
-  base=$(median ${tps[$mode.plain]})
   for name in $names; do
-    m=$(median ${tps[$mode.$name]})
-    python3 - "$name" "${describe[$name]}" "$mode" "$m" "$base" "${tps[$mode.$name]}" "$method" <<'PY'
-import sys
-name, desc, mode, m, base, runs, method = sys.argv[1:]
-m, base = float(m), float(base)
-# In loop mode one backend does everything, so 1/rate is the time per signup.
-us = f"{1e6 / m:.1f}" if method == "loop" else "—"
-added = f"{1e6 / m - 1e6 / base:+.1f}" if method == "loop" else "—"
-print(f"| {name}: {desc} | {mode} | {m:,.0f} | {us} | {added} | {m / base:.2f} | {' '.join(f'{float(x):,.0f}' for x in runs.split())} |")
+    python3 - "$name" "${describe[$name]}" "$mode" "$method" "${got[$mode.$name]}" "${got[$mode.plain]:-}" "${got[$mode.docs]:-}" <<'PY'
+import statistics, sys
+name, desc, mode, method, runs, plain, docs = sys.argv[1:]
+m = lambda s: statistics.median(float(x) for x in s.split()) if s.strip() else None
+v, p, dc = m(runs), m(plain), m(docs)
+if method == "pgbench":   # throughput: the added cost is in time per transaction
+    added = (1 / v - 1 / p) * 1e6 if p else None
+    docs_added = (1 / dc - 1 / p) * 1e6 if p and dc else None
+    figure, added_text = f"{v:,.0f} tps", (f"{added:+.1f} µs" if added is not None else "—")
+else:
+    added = v - p if p is not None else None
+    docs_added = dc - p if p is not None and dc is not None else None
+    fmt = "{:,.1f}" if method == "loop" else "{:,.0f}"
+    figure = fmt.format(v)
+    added_text = ("+" if added >= 0 else "") + fmt.format(added) if added is not None else "—"
+times = f"{added / docs_added:.2f}" if added is not None and docs_added else "—"
+print(f"| {name}: {desc} | {mode} | {figure} | {added_text} | {times} |")
 PY
   done
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the README's commands need on a fresh machine of this kind (Debian, root):
-# the PostgreSQL 15 server, pgTAP and pg_prove. Idempotent: installs only what is missing.
+# the PostgreSQL 15 server, pgTAP and pg_prove, and valgrind for bench/run.sh's instruction
+# counts. Idempotent: installs only what is missing.
 set -euo pipefail
 
 need=()
@@ -8,6 +9,7 @@ need=()
 [ -f /usr/share/postgresql/15/extension/pgtap.control ] || need+=(postgresql-15-pgtap)
 command -v pg_prove >/dev/null 2>&1 || need+=(libtap-parser-sourcehandler-pgtap-perl)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "ensure-deps: installing ${need[*]}" >&2
