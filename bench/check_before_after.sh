@@ -22,17 +22,11 @@ runs=${BENCH_RUNS:-3}
 users=${BENCH_USERS:-1000000}
 out=${BENCH_OUT:-docs/performance.md}
 
-work=$(mktemp -d /tmp/usersync-before-after.XXXXXX)
-pgdir="$work/pg"
-trap 'scripts/pgtmp.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-conn=$(scripts/pgtmp.sh start "$pgdir" --durable --supabase --owner-pid $$)
-export $conn
 # shellcheck source=scripts/db.sh
 . scripts/db.sh
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-sql postgres -c "alter system set max_wal_size = '8GB'" -c "alter system set checkpoint_timeout = '30min'" \
-  -c "select pg_reload_conf()" >/dev/null
+bench_cluster before-after
 
 create_supabase_db previous_release
 for f in tests/Shared/previous-release/*.sql; do

@@ -17,17 +17,11 @@ export PATH=/usr/lib/postgresql/15/bin:$PATH
 runs=${BENCH_RUNS:-5}
 sizes=${BENCH_SIZES:-1000000 10000000}
 
-work=$(mktemp -d /tmp/usersync-check.XXXXXX)
-pgdir="$work/pg"
-trap 'scripts/pgtmp.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-conn=$(scripts/pgtmp.sh start "$pgdir" --durable --supabase --owner-pid $$)
-export $conn
 # shellcheck source=scripts/db.sh
 . scripts/db.sh
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-sql postgres -c "alter system set max_wal_size = '8GB'" -c "alter system set checkpoint_timeout = '30min'" \
-  -c "select pg_reload_conf()" >/dev/null
+bench_cluster check
 
 # slices K STAR: one statement, the key space cut into K equal ranges of UUID values, one merge
 # full join per range; with STAR=1 only count(*) (the joined rows) is counted.

@@ -5,6 +5,22 @@
 sql() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 # One value from one query.
 val() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+# bench_cluster NAME: a work folder /tmp/usersync-NAME.XXXXXX ($work) holding a durable throwaway
+# cluster ($pgdir: scripts/pgtmp.sh --durable --supabase) whose connection is exported; both go
+# when the script exits. max_wal_size and checkpoint_timeout are raised so that bulk loads do not
+# checkpoint continuously (every measured step starts after an explicit CHECKPOINT anyway).
+bench_cluster() {
+  local conn
+  work=$(mktemp -d "/tmp/usersync-$1.XXXXXX")
+  pgdir="$work/pg"
+  trap 'bench_cluster_remove' EXIT
+  conn=$("$usersync_repo/scripts/pgtmp.sh" start "$pgdir" --durable --supabase --owner-pid $$) || return 1
+  export $conn
+  sql postgres -c "alter system set max_wal_size = '8GB'" -c "alter system set checkpoint_timeout = '30min'" \
+    -c "select pg_reload_conf()" >/dev/null
+}
+bench_cluster_remove() { "$usersync_repo/scripts/pgtmp.sh" stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$work"; }
+
 # A command as the clusters' OS user: scripts/pgtmp.sh runs the server as `postgres` when started
 # by root, because initdb and postgres refuse to run as root.
 as_cluster_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }

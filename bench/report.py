@@ -531,6 +531,14 @@ class Report:
             "it (see load average) shows up as noise in the wall-clock figures, which the interleaved runs and "
             "medians dampen but do not remove.",
         ]
+        loads = [float(d[k].split()[0]) for _, k in loads if k in d]
+        cpus = int(d["meta.nproc"])
+        if loads and max(loads) > 2 * cpus:
+            lines += ["", f"**This run shared the machine with other work**: the 1-minute load average reached "
+                          f"{max(loads):.1f} on {cpus} CPUs. The wall-clock figures (tps, µs, ms) then measure the "
+                          "machine's contention as much as the code: their per-run ranges show how much. The "
+                          "instruction counts do not depend on it, which is why the trigger's price and the sign-in "
+                          "carry a verdict on instructions too."]
         if d.get("meta.quick") == "1":
             lines += ["", "**Smoke run (`BENCH_QUICK=1`)**: small sizes, short runs, one run per figure; the figures "
                           "are not meaningful against the targets."]
