@@ -16,6 +16,7 @@ RETIRED = {"1. Signup cost of the trigger", "2. Daily quality check", "3. Backfi
            "Sign-ins"}
 
 
+# bench/functions_host.sh owns the section between these markers; a run of this report keeps it.
 def load(path):
     data = {}
     with open(path) as f:

@@ -1,5 +1,5 @@
-// Everything `azd up` provisions for UserSync (DESIGN.md §4-§6; walkthrough in docs/deploy.md):
-// a Flex Consumption function app running the custom handler as a user-assigned identity, its
+// Everything `azd up` provisions for UserSync (docs/architecture.md; walkthrough in docs/deploy.md):
+// a Flex Consumption function app running the .NET isolated worker as a user-assigned identity, its
 // storage (deployment container, alert queue and poison queue) reached by that identity only,
 // Application Insights on a Log Analytics workspace, Key Vault holding the database connection
 // string and the alert channels' secrets, optional Azure Communication Services email, an action group and the alert rules.
@@ -34,7 +34,7 @@ param slackWebhookUrl string
 @description('PagerDuty Events API v2 routing key for the PagerDuty alert channel. Stored only as a Key Vault secret. Empty: no PagerDuty channel.')
 param pagerDutyRoutingKey string
 
-@description('Email address the Azure Monitor alert rules notify (the action group\'s receiver), and with deployEmail the handler\'s email channel.')
+@description('Email address the Azure Monitor alert rules notify (the action group\'s receiver), and with deployEmail the app\'s email channel.')
 param alertEmailAddress string
 
 @minLength(1)
@@ -80,7 +80,7 @@ param maximumInstanceCount int = 10
 @description('Flex Consumption instance memory in MB.')
 param instanceMemoryMB int = 2048
 
-@description('Reject Application Insights ingestion that is not Entra ID authenticated. Turn on only once the handler\'s Azure Monitor exporter authenticates with the identity (see docs/deploy.md), or its metrics are dropped.')
+@description('Reject Application Insights ingestion that is not Entra ID authenticated. Turn on only once the worker\'s Azure Monitor exporter authenticates with the identity (see docs/deploy.md), or its metrics are dropped.')
 param appInsightsLocalAuthDisabled bool = false
 
 @description('Object id of whoever runs azd (set by azd as AZURE_PRINCIPAL_ID). Gets queue and secret access for the smoke checks and rotation. Empty: no grants.')

@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# The README's first command: the whole UserSync loop through the `usersync` CLI, on a throwaway
-# PostgreSQL 15 cluster: `usersync migrate` (as `postgres`) -> 5,000 signups -> an incident (the
-# trigger disabled while signups continue) -> `usersync check` (critical, alert messages as they
-# would be queued) -> `usersync repair` (dry run, then applied in batches) -> `usersync check`
-# (healthy, resolved messages) -> `usersync history`.
-# Leaves nothing behind: the cluster is stopped and removed on exit.
+# The README's first command: the whole UserSync loop on a throwaway PostgreSQL 15 cluster and a
+# throwaway Azurite queue: `usersync migrate` (as `postgres`) -> 5,000 signups -> an incident (the
+# trigger disabled while signups continue) -> `usersync check` (critical) -> the function app at
+# work: DailyCheck in the real worker process (timer) -> its queue output on user-sync-alerts ->
+# AlertDispatcher (queue trigger) -> the outbox channel -> `usersync repair` (dry run, then applied
+# in batches) -> the function app again: the resolved alerts, and its HTTP routes on loopback ->
+# `usersync check` (healthy) -> `usersync history`. The function app runs under the project's host
+# stand-in (`usersync local`), since Azure Functions Core Tools cannot be installed here.
+# Leaves nothing behind: the cluster, Azurite and the worker are stopped and removed on exit.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 scripts/ensure-deps.sh
-echo "building the usersync CLI..."
+echo "building the usersync CLI and the function app (Release)..."
 dotnet build src/UserSync.Cli -c Release -v q -nologo >/dev/null
+dotnet build src/UserSync.Functions -c Release -v q -nologo >/dev/null
 usersync() { "$repo/src/UserSync.Cli/bin/Release/net10.0/usersync" "$@"; }
+app="$repo/src/UserSync.Functions/bin/Release/net10.0"
+# Outside Azure the Azure Monitor exporter must not probe the Azure VM metadata address.
+export APPLICATIONINSIGHTS_STATSBEAT_DISABLED=true APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL=true \
+       APPLICATIONINSIGHTS_SDKSTATS_DISABLED=true APPLICATIONINSIGHTS_SDKSTATS_DISABLED_ALL=true
 
 work=$(mktemp -d /tmp/usersync-demo.XXXXXX)
-cleanup() { scripts/pgtmp.sh stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"; }
+served=""
+cleanup() {
+  if [ -n "$served" ]; then kill -TERM "$served" 2>/dev/null || true; wait "$served" 2>/dev/null || true; fi
+  scripts/azurite.sh stop "$work/azurite" >/dev/null 2>&1 || true
+  scripts/pgtmp.sh stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -52,11 +66,26 @@ step "Incident: the trigger is disabled (say, by a restore script) while 300 sig
 sql -c "alter table auth.users disable trigger on_auth_user_created"
 sql -c "set role supabase_auth_admin; select count(standin.sign_up('late' || g || '@example.com')) as signups_during_incident from generate_series(1, 300) g"
 
-step "usersync check: critical, exit code 2, the alert messages it would queue, rendered into the outbox"
+step "usersync check: critical, exit code 2, and the alert messages a run queues"
+set +e; usersync check; code=$?; set -e
+echo "exit code: $code (0 healthy, 1 degraded, 2 critical, 3 could not run)"
+
+step "The function app at work: DailyCheck in the worker -> user-sync-alerts (Azurite) -> AlertDispatcher -> outbox"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+scripts/azurite.sh start "$work/azurite" "$port" --owner-pid $$ >/dev/null
+dev_key=$(sed -n 's/.*DevelopmentKey = "\(.*\)";/\1/p' tests/Shared/AzuriteServer.cs)
+export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$dev_key;QueueEndpoint=http://127.0.0.1:$port/devstoreaccount1"
 outbox="$repo/.artifacts/outbox"
 rm -rf "$outbox"
-set +e; usersync check --outbox "$outbox"; code=$?; set -e
-echo "exit code: $code (0 healthy, 1 degraded, 2 critical, 3 could not run)"
+# Every alert goes to the outbox channel (files), the only channel a demo has.
+local_app() {
+  usersync local --app "$app" \
+    --set "UserSync__Alerts__Outbox__Directory=$outbox" \
+    --set UserSync__Alerts__Routes__Critical=outbox --set UserSync__Alerts__Routes__Warning=outbox \
+    --set UserSync__Alerts__Routes__Checks__trigger_enabled=none --set UserSync__Alerts__Routes__Checks__monitor_failed=none "$@"
+}
+local_app
+echo "outbox: $(find "$outbox" -type f | wc -l) file(s) written by AlertDispatcher's outbox channel"
 
 step "On-call restores the trigger as postgres (docs/runbook.md, trigger-enabled) and looks at the ghosts (masked)"
 sql -U postgres -c "create or replace trigger on_auth_user_created after insert on auth.users for each row execute function public.handle_new_user()"
@@ -66,7 +95,19 @@ step "usersync repair: dry run first, then applied in batches of 100"
 usersync repair --dry-run --batch-size 100 | tail -n 2
 usersync repair --apply --yes --batch-size 100
 
-step "usersync check: healthy again, with resolved messages"
+step "The function app again: the resolved alerts through the worker, and its HTTP routes on loopback"
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+local_app --serve --port "$http_port" >"$work/local.out" 2>&1 &
+served=$!
+for _ in $(seq 1 120); do grep -q "serving until Ctrl+C" "$work/local.out" && break; kill -0 "$served" 2>/dev/null || break; sleep 0.5; done
+cat "$work/local.out"
+echo "GET /api/user-sync/status (through the stand-in's proxy to the worker):"
+curl -fsS "http://127.0.0.1:$http_port/api/user-sync/status" | jq '{status, ghostUsers, triggerState, source}'
+# SIGTERM, not SIGINT: a background job of a script ignores SIGINT. usersync stops the worker by its pid.
+kill -TERM "$served"; wait "$served" || true; served=""
+echo "outbox: $(find "$outbox" -type f | wc -l) file(s) now, the resolved ones included"
+
+step "usersync check: healthy"
 usersync check
 
 step "usersync history --days 1"
@@ -77,7 +118,7 @@ usersync audit --limit 5
 
 cat <<'TXT'
 
-Done. The alerts this run would have sent are in .artifacts/outbox/ (text and JSON).
+Done. The alerts the function app sent are in .artifacts/outbox/ (text and JSON).
 Where to look next:
   sql/migrations/        the trigger, the backfill and the monitoring SQL (adopt them as Supabase migrations)
   docs/database.md       what each object does, the decisions made, and how to deploy the monitor role

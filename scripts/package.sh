@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the deployable zip of the function app (README "Deploying the function app"):
-#   handler/      self-contained linux-x64 publish of src/UserSync.Functions (executable bit kept)
-#   host.json     from the repository root
-#   <Function>/function.json   one folder per function, from src/UserSync.Functions/functions/
+# Builds the zip-deploy package of the function app (docs/deploy.md): `dotnet publish` of
+# src/UserSync.Functions (framework-dependent: Flex Consumption runs dotnet-isolated 10.0), zipped
+# with the publish folder as the zip root, so host.json, functions.metadata, worker.config.json,
+# extensions.json, .azurefunctions/ and UserSync.Functions.dll sit at the top, as the host wants.
 # Usage: scripts/package.sh [OUT.zip]   (default .artifacts/usersync-functions.zip)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,17 +12,20 @@ case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 stage=$(mktemp -d /tmp/usersync-package.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 
-dotnet publish "$repo/src/UserSync.Functions" -c Release -r linux-x64 --self-contained true \
-  -p:DebugType=none -p:GenerateDocumentationFile=false -v q -nologo -o "$stage/handler" >/dev/null
-chmod 755 "$stage/handler/UserSync.Functions"
-cp "$repo/host.json" "$stage/"
-cp -r "$repo/src/UserSync.Functions/functions/." "$stage/"
+dotnet publish "$repo/src/UserSync.Functions" -c Release \
+  -p:DebugType=none -p:GenerateDocumentationFile=false -p:UseAppHost=false -v q -nologo -o "$stage/app" >/dev/null
+for required in host.json functions.metadata worker.config.json extensions.json .azurefunctions UserSync.Functions.dll; do
+  if [ ! -e "$stage/app/$required" ]; then
+    echo "package.sh: the publish output has no $required" >&2
+    exit 1
+  fi
+done
 
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
-# Zipped here (on Linux) with the Unix mode in each entry, so the handler stays executable after
-# the platform unpacks it. Python's zipfile is used because `zip` is not on every machine.
-python3 - "$stage" "$out" <<'PY'
+# Python's zipfile, because `zip` is not on every machine; it keeps dot folders (.azurefunctions),
+# which some archivers skip.
+python3 - "$stage/app" "$out" <<'PY'
 import os, sys, zipfile
 stage, out = sys.argv[1], sys.argv[2]
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -30,9 +33,6 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(root, name)
-            info = zipfile.ZipInfo.from_file(path, os.path.relpath(path, stage))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with open(path, "rb") as f:
-                z.writestr(info, f.read())
+            z.write(path, os.path.relpath(path, stage))
 PY
 echo "$out"

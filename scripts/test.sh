@@ -65,7 +65,7 @@ dotnet_test() {
 
 if [ -f UserSync.Functions.sln ] && grep -q 'Tests' UserSync.Functions.sln; then
   echo "== dotnet test (PostgreSQL 15)"
-  # Build everything first: no project builds while tests run (the package test publishes for linux-x64).
+  # Build everything first: no project builds while tests run (the package test publishes the app).
   if dotnet build UserSync.Functions.sln --nologo -v q >"$work/build.out" 2>&1; then
     dotnet_test "$work/dotnet.out" UserSync.Functions.sln
     echo "== dotnet test tests/UserSync.Sql.IntegrationTests (PostgreSQL 17)"

@@ -1,7 +1,7 @@
-// Azure Monitor's own watch on the monitor (DESIGN.md §6): an action group and five log alert
+// Azure Monitor's own watch on the monitor (docs/architecture.md, "Telemetry"): an action group and five log alert
 // rules on the Log Analytics workspace behind Application Insights.
 //
-// Log alerts (scheduledQueryRules), not metric alerts: the handler's OpenTelemetry metrics
+// Log alerts (scheduledQueryRules), not metric alerts: the worker's OpenTelemetry metrics
 // arrive as Application Insights custom metrics, which land in the workspace table AppMetrics
 // (Name, Sum, Min, Max, ItemCount, Properties). The host's logs land in AppTraces and one
 // AppRequests row is written per function execution (Name = function name, Success).
@@ -64,23 +64,30 @@ AppMetrics
 '''
 
 // The host logs "Message has reached MaxDequeueCount of 5. Moving message to queue
-// 'user-sync-alerts-poison'." when an alert failed every try: that alert reached nobody.
+// 'user-sync-alerts-poison'." when an alert failed every try, and AlertDispatcher logs
+// "AlertDispatcher moved message ... to user-sync-alerts-poison: <reason>" when it poisons a
+// message that can never be delivered: either way that alert reached nobody.
 var poisonQuery = '''
 AppTraces
 | where Message contains "user-sync-alerts-poison"
 '''
 
-// Failed executions of the two non-HTTP functions (AppRequests, written by the host), plus the
-// handler's own reasons when its log lines reach the workspace ("AlertDispatcher rejected ...",
-// "AlertDispatcher could not deliver ..."). One failure is a retry in progress; the poison rule
-// says when the retries ran out.
+// Failed executions of the two non-HTTP functions, plus the worker's own reasons when its log
+// lines reach the workspace ("AlertDispatcher moved message ...", "AlertDispatcher could not
+// deliver ..."). With telemetryMode OpenTelemetry a failed invocation shows twice: the host's
+// request (AppRequests, named after the function) and the worker's invocation span "function
+// <name>" (an internal span, so AppDependencies) with an error status; either counts. One failure
+// is a retry in progress; the poison rule says when the retries ran out.
 var functionFailuresQuery = '''
 union
   (AppRequests
     | where Name in ("AlertDispatcher", "DailyCheck") and Success == false
     | project FunctionName = Name),
+  (AppDependencies
+    | where Name in ("function AlertDispatcher", "function DailyCheck") and Success == false
+    | project FunctionName = substring(Name, 9)),
   (AppTraces
-    | where Message contains "AlertDispatcher rejected" or Message contains "AlertDispatcher could not deliver"
+    | where Message contains "AlertDispatcher moved message" or Message contains "AlertDispatcher could not deliver"
     | project FunctionName = "AlertDispatcher")
 | summarize Failures = count() by FunctionName
 '''

@@ -1,6 +1,6 @@
 // Optional (main.bicep: deployEmail): Azure Communication Services with an email service and an
 // Azure-managed sender domain (DoNotReply@<guid>.azurecomm.net), for the email alert channel
-// (DESIGN.md §5). Communication Services resources are global; their data stays in dataLocation.
+// (docs/architecture.md, "Alerts"). Communication Services resources are global; their data stays in dataLocation.
 //
 // The function app's email channel (UserSync__Alerts__Email__Provider=acs) sends through the
 // Communication Services resource with Entra ID as the user-assigned identity: no access key.

@@ -1,6 +1,8 @@
-// The function app: Flex Consumption (FC1, Linux) running the custom handler (DESIGN.md §4).
+// The function app: Flex Consumption (FC1, Linux) running the .NET isolated worker
+// (docs/architecture.md).
 //
-// On Flex Consumption the language runtime is set in functionAppConfig.runtime ('custom', '1.0'),
+// On Flex Consumption the language runtime is set in functionAppConfig.runtime
+// ('dotnet-isolated', '10.0'),
 // not with the FUNCTIONS_WORKER_RUNTIME app setting, and FUNCTIONS_EXTENSION_VERSION,
 // WEBSITE_RUN_FROM_PACKAGE and the WEBSITE_CONTENT* settings are not used either: the platform
 // rejects or ignores them. The package comes from the blob container in functionAppConfig.
@@ -35,7 +37,7 @@ param maximumInstanceCount int
 param instanceMemoryMB int
 
 // Alert channels (docs/deploy.md, "Alert channels"). Each is optional: empty means the channel is
-// not configured, and then none of its app settings exist (the handler registers a channel whenever
+// not configured, and then none of its app settings exist (the app registers a channel whenever
 // its section exists, and validates it at start).
 @description('Communication Services endpoint (https://<host>) for the ACS email channel; empty: no email channel.')
 param acsEndpoint string = ''
@@ -107,8 +109,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -118,7 +120,7 @@ var emailConfigured = !empty(acsEndpoint)
 var slackConfigured = !empty(slackWebhookUrlUri)
 var pagerDutyConfigured = !empty(pagerDutyRoutingKeyUri)
 
-// The default routes name email, slack and pagerduty, and the handler rejects at start a route
+// The default routes name email, slack and pagerduty, and the app rejects at start a route
 // naming a channel that is not configured: route to the configured channels only ('none' when a
 // route has none left; with no channel at all, alerts go to the log and routes are not checked).
 var criticalChannels = filter([
@@ -127,27 +129,27 @@ var criticalChannels = filter([
 ], channel => !empty(channel))
 
 // Every app setting, in one place. tests/UserSync.Infra.Tests holds this list against the code:
-// each setting the handler or its function.json files read is here, and each one here is read
-// by the code or is a documented platform setting. The channel objects below are conditional;
+// each setting the app's code or its functions.metadata (the bindings) read is here, and each one
+// here is read by the code or is a documented platform setting. The channel objects below are conditional;
 // the test reader sees their members too.
 var baseSettings = {
-    // The host's storage and the queue bindings' connection ("connection": "AzureWebJobsStorage"),
-    // identity-based: account name + the user-assigned identity, no key.
+    // The host's storage and the queue bindings' connection (they name none, so the host uses
+    // AzureWebJobsStorage), identity-based: account name + the user-assigned identity, no key.
     AzureWebJobsStorage__accountName: storageAccountName
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
-    // Read by the host (its own logs and requests) and by the handler's Azure Monitor exporter.
+    // Read by the host (its own logs and requests) and by the worker's Azure Monitor exporters.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
     // Read by the host: send its telemetry with Entra ID as the user-assigned identity.
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
-    // The handler's options (UserSyncOptions, section "UserSync").
+    // The app's options (UserSyncOptions, section "UserSync").
     UserSync__ConnectionString: '@Microsoft.KeyVault(SecretUri=${databaseConnectionStringUri})'
     UserSync__Environment: userSyncEnvironment
     UserSync__StatementTimeoutSeconds: string(statementTimeoutSeconds)
     UserSync__MaskPii: maskPii ? 'true' : 'false'
     UserSync__RunbookUrl: runbookUrl
     UserSync__AlertSamples: string(alertSamples)
-    // DailyCheck's timer reads %DailyCheckSchedule%; the handler validates it at start.
+    // DailyCheck's timer reads %DailyCheckSchedule%; the app validates it at start.
     DailyCheckSchedule: dailyCheckSchedule
     // Alert routes (AlertRoutingOptions.Routes), limited to the configured channels.
     UserSync__Alerts__Routes__Critical: empty(criticalChannels) ? 'none' : join(criticalChannels, ',')

@@ -1,5 +1,5 @@
 // Application Insights on a Log Analytics workspace. Workspace-based, so the host's and the
-// handler's telemetry land in the workspace tables the alert rules query (AppMetrics, AppTraces,
+// worker's telemetry land in the workspace tables the alert rules query (AppMetrics, AppTraces,
 // AppRequests, AppExceptions).
 param logAnalyticsName string
 param applicationInsightsName string

@@ -59,14 +59,15 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
   name: 'default'
 }
 
-// DailyCheck's output binding writes here and AlertDispatcher's trigger reads here
-// (FunctionCatalog.AlertsQueue, functions/*/function.json).
+// DailyCheck's and RunChecks' output bindings write here and AlertDispatcher's trigger reads
+// here (QueueNames.Alerts in src/UserSync.Functions).
 resource alertsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
   parent: queueService
   name: 'user-sync-alerts'
 }
 
-// Where the host moves a message after maxDequeueCount (host.json) failed tries. Created up front
+// Where the host moves a message after maxDequeueCount (host.json) failed tries, and where
+// AlertDispatcher's output binding writes a message that can never be delivered. Created up front
 // so it exists, and can be inspected, before the first failure; the alert rules watch it.
 resource alertsPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
   parent: queueService

@@ -1,4 +1,4 @@
--- UserSync 4/4: detection. Four checks (DESIGN.md §3), one row per run in a time series, and a
+-- UserSync 4/4: detection. Four checks (docs/database.md), one row per run in a time series, and a
 -- least-privilege role for the monitor.
 --
 -- Every function here reads auth.users, which has RLS with no policies: a security-invoker
@@ -125,7 +125,7 @@ $$;
 alter function user_sync.get_user_sync_stats() owner to postgres;
 revoke all on function user_sync.get_user_sync_stats() from public, anon, authenticated, service_role;
 
--- The checks table of DESIGN.md §3 as a pure function of the measured numbers.
+-- The checks table of docs/database.md as a pure function of the measured numbers.
 create or replace function user_sync.evaluate_checks(
   ghost_users bigint, orphaned_profiles bigint, auth_users bigint, profiles bigint, trigger_state text)
 returns table (check_name text, severity text, passed boolean, observed text, expected text)

@@ -1,6 +1,6 @@
 -- Who may do what: the API roles reach nothing of UserSync, the monitor role reaches exactly its
 -- functions and through them sees every user, and every definer function is pinned down
--- (DESIGN.md §3, privilege model).
+-- (docs/database.md, privilege model).
 --
 -- Runs as the superuser (supabase_admin) and switches to each role with set local role.
 -- User ids: 05000000-0000-0000-0000-0000000000NN.

@@ -1,26 +1,26 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using UserSync.Core.Options;
 using UserSync.Core.Store;
 
 namespace UserSync.Alerts;
 
 /// <summary>
-/// user_sync.alert_deliveries through its two functions, as the monitor's login: one row per alert
+/// user_sync.alert_deliveries through its two functions, as the monitor's login (the app's one
+/// data source, through <see cref="MonitorConnections"/>): one row per alert
 /// and channel makes each channel receive each alert once, whatever the queue redelivers and
 /// however many dispatchers race.
 /// </summary>
-public sealed class AlertDeliveryLedger : IAsyncDisposable
+public sealed class AlertDeliveryLedger
 {
     private readonly MonitorConnections _connections;
     private readonly TimeSpan _lease;
 
-    public AlertDeliveryLedger(IOptions<UserSyncOptions> options, IOptions<AlertDeliveryLedgerOptions> ledgerOptions)
+    public AlertDeliveryLedger(MonitorConnections connections, IOptions<AlertDeliveryLedgerOptions> ledgerOptions)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(connections);
         ArgumentNullException.ThrowIfNull(ledgerOptions);
-        _connections = new MonitorConnections(options.Value, "usersync-alerts");
+        _connections = connections;
         _lease = ledgerOptions.Value.ClaimLease;
     }
 
@@ -56,8 +56,6 @@ public sealed class AlertDeliveryLedger : IAsyncDisposable
             },
             cancellationToken: cancellationToken));
     }
-
-    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _connections.OpenAsync(cancellationToken);
 }

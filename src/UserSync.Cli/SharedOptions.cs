@@ -1,6 +1,5 @@
 using System.CommandLine;
 using UserSync.Core.Options;
-using UserSync.Core.Store;
 
 namespace UserSync.Cli;
 
@@ -46,5 +45,6 @@ public sealed class SharedOptions
         return options;
     }
 
-    public PostgresUserSyncStore Store(ParseResult parsed, CliEnvironment environment) => new(Resolve(parsed, environment));
+    /// <summary>The command's database, with masking as <paramref name="maskPii"/> says.</summary>
+    public CliDatabase Database(ParseResult parsed, CliEnvironment environment, bool maskPii = true) => CliDatabase.Open(Resolve(parsed, environment, maskPii));
 }

@@ -29,7 +29,7 @@ public static class UserSyncCli
                      GhostsCommand.Create(shared, environment),
                      RepairCommand.Create(shared, environment),
                      AuditCommand.Create(shared, environment),
-                     EmulateCommand.Create(environment),
+                     LocalCommand.Create(shared, environment),
                      AlertsCommand.Create(environment),
                  })
         {
@@ -73,7 +73,7 @@ public static class UserSyncCli
         }
         catch (HttpRequestException ex)
         {
-            await environment.Error.WriteLineAsync($"usersync: cannot reach the handler: {ex.HttpRequestError}");
+            await environment.Error.WriteLineAsync($"usersync: cannot reach the queue service: {ex.HttpRequestError}");
             return ExitCodes.CouldNotRun;
         }
         catch (Azure.RequestFailedException ex)

@@ -1,5 +1,11 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -8,16 +14,19 @@ using UserSync.Core.Telemetry;
 namespace UserSync.Functions;
 
 /// <summary>
-/// OpenTelemetry for the handler: the core's meter and spans, ASP.NET Core request spans (which
-/// continue the host's traceparent) and Npgsql's spans. Exported to Azure Monitor when
-/// APPLICATIONINSIGHTS_CONNECTION_STRING is set, over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is
-/// set, to the console when USERSYNC_TELEMETRY_CONSOLE is "true"; otherwise not exported.
+/// OpenTelemetry for the worker (host.json telemetryMode: OpenTelemetry): the worker's invocation
+/// spans, which continue the host's trace context, the core's meter and spans, and Npgsql's spans.
+/// Exported to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set, over OTLP when
+/// OTEL_EXPORTER_OTLP_ENDPOINT is set, to the console when USERSYNC_TELEMETRY_CONSOLE is "true";
+/// otherwise not exported. No ASP.NET Core request spans: they would only repeat the invocation
+/// span, with the request URL (and the key in ?code=) as an attribute.
 /// </summary>
 public static class Telemetry
 {
     public const string AppInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
     public const string OtlpSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string ConsoleSetting = "USERSYNC_TELEMETRY_CONSOLE";
+    public const string ServiceName = "usersync-functions";
 
     /// <summary>
     /// Environment variables that turn off the Azure Monitor exporter's own usage telemetry
@@ -33,74 +42,72 @@ public static class Telemetry
         "APPLICATIONINSIGHTS_SDKSTATS_DISABLED_ALL",
     ];
 
-    /// <summary>The header the Functions host puts on each invocation it sends to a custom handler.</summary>
-    public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
-
-    public static void Add(WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddUserSyncTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        if (configuration[AppInsightsSetting] is { Length: > 0 } logsConnection)
-        {
-            // The handler's own log lines (already free of PII, keys and URLs) go to AppTraces too,
-            // so the alert rules on dispatcher failures see them without the host's help.
-            builder.Logging.AddOpenTelemetry(logging =>
-            {
-                logging.IncludeFormattedMessage = true;
-                logging.AddAzureMonitorLogExporter(o => o.ConnectionString = logsConnection);
-            });
-        }
+        var appInsights = configuration[AppInsightsSetting] is { Length: > 0 } connection ? connection : null;
+        var otlp = configuration[OtlpSetting] is { Length: > 0 };
+        var console = string.Equals(configuration[ConsoleSetting], "true", StringComparison.OrdinalIgnoreCase);
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("usersync-functions"))
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .UseFunctionsWorkerDefaults()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(UserSyncTelemetry.MeterName);
-                if (configuration[AppInsightsSetting] is { Length: > 0 } connection)
+                if (appInsights is not null)
                 {
-                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connection);
+                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
                 }
 
-                if (configuration[OtlpSetting] is { Length: > 0 })
+                if (otlp)
                 {
                     metrics.AddOtlpExporter();
                 }
 
-                if (string.Equals(configuration[ConsoleSetting], "true", StringComparison.OrdinalIgnoreCase))
+                if (console)
                 {
                     metrics.AddConsoleExporter();
                 }
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(UserSyncTelemetry.ActivitySourceName)
-                    .AddNpgsql()
-                    .AddAspNetCoreInstrumentation(o =>
-                    {
-                        // Paths only: the query string carries the host's keys (?code=...).
-                        o.EnrichWithHttpRequest = (activity, request) =>
-                        {
-                            activity.SetTag("url.query", null);
-                            if (request.Headers.TryGetValue(InvocationIdHeader, out var invocationId))
-                            {
-                                activity.SetTag("faas.invocation_id", invocationId.ToString());
-                            }
-                        };
-                    });
-                if (configuration[AppInsightsSetting] is { Length: > 0 } connection)
+                tracing.AddSource(UserSyncTelemetry.ActivitySourceName).AddNpgsql();
+                if (appInsights is not null)
                 {
-                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = connection);
+                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
                 }
 
-                if (configuration[OtlpSetting] is { Length: > 0 })
+                if (otlp)
                 {
                     tracing.AddOtlpExporter();
                 }
 
-                if (string.Equals(configuration[ConsoleSetting], "true", StringComparison.OrdinalIgnoreCase))
+                if (console)
                 {
                     tracing.AddConsoleExporter();
                 }
             });
+
+        // With telemetryMode OpenTelemetry the host no longer forwards the worker's logs to
+        // Application Insights: the worker exports its own (already free of PII, keys and URLs).
+        if (appInsights is not null || otlp)
+        {
+            telemetry.WithLogging(logging =>
+            {
+                if (appInsights is not null)
+                {
+                    logging.AddAzureMonitorLogExporter(o => o.ConnectionString = appInsights);
+                }
+
+                if (otlp)
+                {
+                    logging.AddOtlpExporter();
+                }
+            }, options => options.IncludeFormattedMessage = true);
+        }
+
+        return builder;
     }
 }

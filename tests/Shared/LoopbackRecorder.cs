@@ -6,25 +6,27 @@ namespace UserSync.Testing;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that records each request (path and body, gunzipped when sent
-/// gzip-encoded) and answers with a fixed status and body.
+/// gzip-encoded) and answers with <see cref="Status"/> (set it to make a peer fail mid-test) and a fixed body.
 /// </summary>
 public sealed class LoopbackRecorder : IAsyncDisposable
 {
     private readonly HttpListener _listener;
     private readonly Task _loop;
-    private readonly int _status;
     private readonly string _body;
 
     private LoopbackRecorder(HttpListener listener, string baseUrl, int status, string body)
     {
         _listener = listener;
         BaseUrl = baseUrl;
-        _status = status;
+        Status = status;
         _body = body;
         _loop = Task.Run(ServeAsync);
     }
 
     public string BaseUrl { get; }
+
+    /// <summary>The status code the next requests get.</summary>
+    public int Status { get; set; }
 
     public ConcurrentQueue<(string Path, string Body)> Requests { get; } = new();
 
@@ -79,7 +81,7 @@ public sealed class LoopbackRecorder : IAsyncDisposable
                 Requests.Enqueue((context.Request.Url!.AbsolutePath, await reader.ReadToEndAsync()));
             }
 
-            context.Response.StatusCode = _status;
+            context.Response.StatusCode = Status;
             var answer = System.Text.Encoding.UTF8.GetBytes(_body);
             await context.Response.OutputStream.WriteAsync(answer);
             context.Response.Close();

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
-using UserSync.Cli.Emulation;
+using UserSync.Cli.Queues;
 using UserSync.Testing;
 
 namespace UserSync.Cli.Tests;
@@ -10,9 +10,9 @@ public sealed class AlertsPoisonCommandTests(AzuriteFixture azurite) : IClassFix
 {
     private const string Alert = """{"schemaVersion":1,"alertId":"run1:ghost_users:firing","environment":"prod","check":"ghost_users","severity":"critical","status":"firing","observed":"12","expected":"0","samples":["1a2b3c4d j***@example.com"],"runId":"2f7c6c1e-8b7a-4f55-9d0e-0c1f1bb4c001","detectedAt":"2026-11-25T02:00:00+00:00","runbookUrl":"https://example.com/runbook#ghost-users","dedupKey":"usersync:prod:ghost_users"}""";
 
-    private QueueClient Poison => new(azurite.Server.ConnectionString, FunctionsHostEmulator.PoisonQueue, FunctionsHostEmulator.QueueOptions);
+    private QueueClient Poison => new(azurite.Server.ConnectionString, AlertQueues.Poison, AlertQueues.Options);
 
-    private QueueClient Alerts => new(azurite.Server.ConnectionString, FunctionsHostEmulator.AlertsQueue, FunctionsHostEmulator.QueueOptions);
+    private QueueClient Alerts => new(azurite.Server.ConnectionString, AlertQueues.Alerts, AlertQueues.Options);
 
     public async Task InitializeAsync()
     {

@@ -29,4 +29,28 @@ public sealed class CheckOutboxTests(PostgresClusterFixture fixture)
             Directory.Delete(outbox, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Check_on_a_critical_database_with_an_outbox_it_cannot_write_exits_2_and_says_so_on_stderr()
+    {
+        var database = await MonitoredDatabase.CreateAsync(fixture.Cluster);
+        await database.AddGhostsAsync(2);
+        // A path below a regular file can never be a folder, whoever runs the test (root ignores modes).
+        var file = Path.GetTempFileName();
+        try
+        {
+            var result = await database.RunAsync("check", "--outbox", Path.Combine(file, "outbox"));
+
+            CliAssert.ExitCode(ExitCodes.Critical, result);
+            Assert.Contains("could not be written", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("2 of 2 alert message(s)", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("exit code is the check's", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("written to", result.Stdout, StringComparison.Ordinal);
+            Assert.Equal(1L, await database.CountAsync("user_sync.monitoring_log"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

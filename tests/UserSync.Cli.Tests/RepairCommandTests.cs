@@ -82,6 +82,25 @@ public sealed class RepairCommandTests(PostgresClusterFixture fixture)
         Assert.Equal(0L, await db.CountAsync("user_sync.cleanup_audit_log"));
     }
 
+    [Fact]
+    public async Task Repair_cut_off_by_the_database_says_how_many_it_repaired_before_it_stopped_and_exits_3()
+    {
+        var db = await MonitoredDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(6);
+        var ghosts = await db.GhostIdsAsync();
+        await using var interruption = await RepairInterruption.AtGhostAsync(_cluster, db.Name, db.Login, ghosts[4]);
+
+        var repair = db.RunAsync("repair", "--apply", "--yes", "--batch-size", "2");
+        await interruption.CutOffAsync(TimeSpan.FromSeconds(30));
+        var result = await repair;
+
+        CliAssert.ExitCode(ExitCodes.CouldNotRun, result);
+        Assert.Contains("repair stopped after 4 ghost user(s) in 2 batch(es)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("run 'usersync repair --apply --yes' again", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(db.Login, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("2,2", await db.ScalarAsync<string>("select string_agg(affected_count::text, ',' order by id) from user_sync.cleanup_audit_log"));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("100001")]

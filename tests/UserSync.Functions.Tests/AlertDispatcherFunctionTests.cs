@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using UserSync.Core.Alerts;
 using UserSync.Core.Checks;
 using UserSync.Functions.Functions;
@@ -9,8 +6,8 @@ using UserSync.Functions.Functions;
 namespace UserSync.Functions.Tests;
 
 /// <summary>
-/// POST /AlertDispatcher with queue-trigger envelopes as the Functions host sends them; the
-/// delivery seam (IAlertDelivery) is a recorder, so these need no database.
+/// AlertDispatcher called as the worker calls it after binding a queue message; the delivery seam
+/// (IAlertDelivery) is a recorder, so these need no database.
 /// </summary>
 public sealed class AlertDispatcherFunctionTests
 {
@@ -25,152 +22,97 @@ public sealed class AlertDispatcherFunctionTests
         Expected = "0",
         Samples = ["0f8fad5b g***@example.com", "1a2b3c4d m***@example.com"],
         RunId = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"),
-        DetectedAt = HostEnvelopes.Now,
+        DetectedAt = new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero),
         RunbookUrl = "https://example.com/runbook.md#ghost-users",
         DedupKey = AlertMessage.DedupKeyFor("test", CheckNames.GhostUsers),
     };
 
-    private static string AlertText => AlertJson.Serialize(Alert);
+    private static readonly string AlertText = AlertJson.Serialize(Alert);
 
-    /// <summary>What arrives, and the part of the reason the log must give for rejecting it.</summary>
-    public static TheoryData<string, string, string> Rejected => new()
+    public static TheoryData<string, string> Undeliverable => new()
     {
-        { "garbled (not JSON)", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded("ghost_users firing!!! {oops")), "not a JSON object (String)" },
-        { "garbled (truncated JSON)", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded(AlertText[..(AlertText.Length / 2)])), "not a JSON object (String)" },
-        { "empty string", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded("")), "not a JSON object (String)" },
-        { "empty string, not re-encoded", HostEnvelopes.Queue(JsonValue.Create("")), "not a JSON object (String)" },
-        { "missing Data", HostEnvelopes.Queue(null, withData: false), "the message is empty" },
-        { "Data.alert null", HostEnvelopes.Queue(null), "the message is empty" },
-        { "JSON array", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded($"[{AlertText}]")), "not a JSON object (Array)" },
-        { "an object that is not an alert", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded("""{"hello":"world","severity":"critical"}""")), "not an alert" },
-        { "an alert with an unknown severity", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded(AlertText.Replace("\"critical\"", "\"apocalyptic\"", StringComparison.Ordinal))), "not an alert" },
-        { "unsupported schemaVersion", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded(AlertJson.Serialize(Alert with { SchemaVersion = 2 }))), "unsupported schemaVersion 2" },
-        { "an invocation body that is not JSON", "this is not an envelope", "the invocation body is not a JSON object" },
-        { "an invocation body that is a JSON array", "[]", "the invocation body is not a JSON object" },
+        { "garbled (not JSON)", "ghost_users firing!!! {oops" },
+        { "truncated JSON", AlertText[..(AlertText.Length / 2)] },
+        { "empty", "" },
+        { "a JSON array", $"[{AlertText}]" },
+        { "an object that is not an alert", """{"hello":"world","severity":"critical"}""" },
+        { "schemaVersion as a string", AlertText.Replace("\"schemaVersion\":1", "\"schemaVersion\":\"1\"", StringComparison.Ordinal) },
+        { "schemaVersion missing", AlertText.Replace("\"schemaVersion\":1,", "", StringComparison.Ordinal) },
+        { "a javascript: runbook link", AlertText.Replace("https://example.com/runbook.md#ghost-users", "javascript:alert(1)", StringComparison.Ordinal) },
+        { "a 64 KB observed value", AlertText.Replace("\"observed\":\"3\"", $"\"observed\":\"{new string('9', 64 * 1024)}\"", StringComparison.Ordinal) },
     };
 
     [Theory]
-    [InlineData("1", 1)]
-    [InlineData("3", 3)]
-    [InlineData("\"5\"", 5)]
-    public async Task Double_encoded_message_is_decoded_and_delivered_with_its_dequeue_count(string dequeueCount, int expected)
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task A_valid_message_is_delivered_with_its_dequeue_count_and_nothing_is_poisoned(long dequeueCount)
     {
         var delivery = new RecordingAlertDelivery();
-        await using var handler = await StartAsync(delivery);
+        await using var app = App(delivery);
 
-        using var response = await handler.PostJsonAsync("/AlertDispatcher",
-            HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded(AlertText), dequeueCount));
+        var output = await app.Function<AlertDispatcherFunction>().RunAsync(AlertText, dequeueCount, "msg-1", CancellationToken.None);
 
-        var body = await HandlerAssert.InvocationResponseAsync(HttpStatusCode.OK, response);
-        Assert.Equal(RepositoryFiles.Function(FunctionCatalog.AlertDispatcher).OutputBindingNames, HandlerAssert.PropertyNames(body.GetProperty("Outputs")));
+        Assert.Null(output.Poison);
         var call = Assert.Single(delivery.Calls);
         Assert.Equal(AlertText, AlertJson.Serialize(call.Alert));
-        Assert.Equal(expected, call.DequeueCount);
-        Assert.Contains(HandlerAssert.Logs(body), l => l.Contains(Alert.AlertId, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task Singly_encoded_message_text_is_delivered()
-    {
-        var delivery = new RecordingAlertDelivery();
-        await using var handler = await StartAsync(delivery);
-
-        using var response = await handler.PostJsonAsync("/AlertDispatcher", HostEnvelopes.Queue(JsonValue.Create(AlertText), "2"));
-
-        await HandlerAssert.InvocationResponseAsync(HttpStatusCode.OK, response);
-        var call = Assert.Single(delivery.Calls);
-        Assert.Equal(AlertText, AlertJson.Serialize(call.Alert));
-        Assert.Equal(2, call.DequeueCount);
-    }
-
-    [Fact]
-    public async Task Message_that_arrives_as_a_JSON_object_is_delivered()
-    {
-        var delivery = new RecordingAlertDelivery();
-        await using var handler = await StartAsync(delivery);
-
-        using var response = await handler.PostJsonAsync("/AlertDispatcher", HostEnvelopes.Queue(JsonNode.Parse(AlertText)));
-
-        await HandlerAssert.InvocationResponseAsync(HttpStatusCode.OK, response);
-        Assert.Equal(AlertText, AlertJson.Serialize(Assert.Single(delivery.Calls).Alert));
-    }
-
-    [Fact]
-    public async Task Message_without_Metadata_is_delivered_as_a_first_try()
-    {
-        var delivery = new RecordingAlertDelivery();
-        await using var handler = await StartAsync(delivery);
-        var envelope = new JsonObject { ["Data"] = new JsonObject { ["alert"] = HostEnvelopes.DoubleEncoded(AlertText) } };
-
-        using var response = await handler.PostJsonAsync("/AlertDispatcher", envelope.ToJsonString());
-
-        await HandlerAssert.InvocationResponseAsync(HttpStatusCode.OK, response);
-        var call = Assert.Single(delivery.Calls);
-        Assert.Equal(AlertText, AlertJson.Serialize(call.Alert));
-        Assert.Equal(1, call.DequeueCount);
+        Assert.Equal(dequeueCount, call.DequeueCount);
+        Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains(Alert.AlertId, StringComparison.Ordinal));
     }
 
     [Theory]
-    [MemberData(nameof(Rejected))]
-    public async Task Bad_message_answers_500_with_an_envelope_logs_why_and_never_reaches_delivery(string kind, string envelope, string reason)
+    [MemberData(nameof(Undeliverable))]
+    public async Task A_message_that_can_never_be_delivered_goes_to_the_poison_queue_at_once_with_a_logged_reason(string kind, string body)
     {
         var delivery = new RecordingAlertDelivery();
-        await using var handler = await StartAsync(delivery);
+        await using var app = App(delivery);
 
-        using var response = await handler.PostJsonAsync("/AlertDispatcher", envelope);
+        var output = await app.Function<AlertDispatcherFunction>().RunAsync(body, 1, "msg-7", CancellationToken.None);
 
-        var body = await HandlerAssert.InvocationResponseAsync(HttpStatusCode.InternalServerError, response);
+        Assert.Equal(body, output.Poison);
         Assert.Empty(delivery.Calls);
-        var rejected = Assert.Single(handler.Logs.Entries, e => e.Level >= LogLevel.Error);
-        Assert.EndsWith(nameof(AlertDispatcherFunction), rejected.Category, StringComparison.Ordinal);
-        Assert.True(rejected.Values.TryGetValue("Reason", out var logged), $"{kind}: no Reason in '{rejected}'");
-        Assert.Contains(reason, logged, StringComparison.Ordinal);
-        Assert.Contains(HandlerAssert.Logs(body), l => l.Contains(reason, StringComparison.Ordinal));
+        var logged = Assert.Single(app.Logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.Contains("msg-7 (try 1) to the poison queue", logged.Message, StringComparison.Ordinal);
+        Assert.True(logged.Values.TryGetValue("Reason", out var reason) && reason is { Length: > 0 }, $"{kind}: no reason in '{logged}'");
+        Assert.True(logged.Message.Length < 1000, $"{kind}: the log repeats the message ({logged.Message.Length} characters)");
     }
 
     [Fact]
-    public async Task Rejected_message_log_names_the_message_id_and_try_without_the_extra_quotes()
+    public async Task A_delivery_that_did_not_reach_every_channel_throws_after_logging_why_so_the_host_retries()
     {
-        var delivery = new RecordingAlertDelivery();
-        var id = Guid.NewGuid();
-        await using var handler = await StartAsync(delivery);
+        var delivery = new RecordingAlertDelivery(_ => new AlertDeliveryResult(false, "slack: failed 503"));
+        await using var app = App(delivery);
 
-        using var response = await handler.PostJsonAsync("/AlertDispatcher", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded("garbage"), "4", id));
+        var error = await Assert.ThrowsAsync<AlertNotDeliveredException>(
+            () => app.Function<AlertDispatcherFunction>().RunAsync(AlertText, 3, "msg-3", CancellationToken.None));
 
-        await HandlerAssert.InvocationResponseAsync(HttpStatusCode.InternalServerError, response);
-        var rejected = Assert.Single(handler.Logs.Entries, e => e.Level == LogLevel.Error);
-        Assert.Contains($"message {id} (try 4)", rejected.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Delivery_that_did_not_reach_every_channel_answers_500_so_the_host_retries()
-    {
-        var delivery = new RecordingAlertDelivery(_ => new AlertDeliveryResult(false, "slack: 503 after 3 tries"));
-        await using var handler = await StartAsync(delivery);
-
-        using var response = await handler.PostJsonAsync("/AlertDispatcher", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded(AlertText), "3"));
-
-        var body = await HandlerAssert.InvocationResponseAsync(HttpStatusCode.InternalServerError, response);
+        Assert.Contains("slack: failed 503", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, Assert.Single(delivery.Calls).DequeueCount);
-        Assert.Contains(handler.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("slack: 503 after 3 tries", StringComparison.Ordinal));
-        Assert.Contains(HandlerAssert.Logs(body), l => l.Contains("not delivered", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Error
+                                               && e.Message.Contains("msg-3, try 3", StringComparison.Ordinal)
+                                               && e.Message.Contains("slack: failed 503", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Delivery_that_throws_answers_500_with_a_non_empty_JSON_body()
+    public async Task A_delivery_that_throws_lets_the_exception_through_for_the_host_to_retry()
     {
         var delivery = new RecordingAlertDelivery(_ => throw new InvalidOperationException("channel bug"));
-        await using var handler = await StartAsync(delivery);
+        await using var app = App(delivery);
 
-        using var response = await handler.PostJsonAsync("/AlertDispatcher", HostEnvelopes.Queue(HostEnvelopes.DoubleEncoded(AlertText)));
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.False(string.IsNullOrWhiteSpace(text), "a 500 with an empty body");
-        Assert.Equal(System.Text.Json.JsonValueKind.Object, Json.Parse(text).ValueKind);
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => app.Function<AlertDispatcherFunction>().RunAsync(AlertText, 1, "msg-1", CancellationToken.None));
     }
 
-    private static Task<HandlerServer> StartAsync(RecordingAlertDelivery delivery) =>
-        HandlerServer.StartAsync(HandlerServer.UnreachableConnectionString,
-            b => b.Services.RemoveAll<IAlertDelivery>().AddSingleton<IAlertDelivery>(delivery));
+    [Fact]
+    public async Task Without_channels_the_app_delivers_to_the_log_and_the_message_is_done()
+    {
+        await using var app = TestApp.Create(TestApp.UnreachableConnectionString);
+
+        var output = await app.Function<AlertDispatcherFunction>().RunAsync(AlertText, 1, "msg-1", CancellationToken.None);
+
+        Assert.Null(output.Poison);
+        Assert.Contains(app.Logs.Entries, e => e.Message.StartsWith("ALERT [Critical] ghost_users Firing", StringComparison.Ordinal));
+    }
+
+    private static TestApp App(RecordingAlertDelivery delivery) =>
+        TestApp.Create(TestApp.UnreachableConnectionString, services: s => s.AddSingleton<IAlertDelivery>(delivery));
 }

@@ -1,190 +1,138 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Json.Schema;
-using UserSync.Functions.Functions;
 
 namespace UserSync.Functions.Tests;
 
-/// <summary>host.json and functions/*/function.json: valid for the Functions host, and saying what the handler serves.</summary>
+/// <summary>
+/// functions.metadata is what the host reads to index the app (triggers, routes, keys, retries,
+/// queues): the SDK writes it from the [Function] attributes at build time. These pin what the
+/// deployed app promises, so an attribute changed by accident fails here, not in production.
+/// </summary>
 public sealed class FunctionMetadataTests
 {
-    public static TheoryData<string> FunctionNames => [.. RepositoryFiles.Functions.Select(f => f.Name)];
+    private static readonly Lazy<IReadOnlyDictionary<string, JsonElement>> Functions = new(() =>
+    {
+        var path = Path.Combine(RepositoryFiles.AppOutput, "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} is missing: the Worker SDK did not index the app");
+        return Json.Parse(File.ReadAllText(path)).EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, StringComparer.Ordinal);
+    });
 
-    public static TheoryData<string> HttpFunctionNames => [.. FunctionCatalog.Http.Select(f => f.Name)];
+    public static TheoryData<string, string, string, string> HttpFunctions => new()
+    {
+        { "Health", "get", "user-sync/health", "Anonymous" },
+        { "GetStatus", "get", "user-sync/status", "Function" },
+        { "GetStats", "get", "user-sync/stats", "Function" },
+        { "GetHistory", "get", "user-sync/history", "Function" },
+        { "GetGhosts", "get", "user-sync/ghosts", "Function" },
+        { "RunChecks", "post", "user-sync/checks/run", "Function" },
+        { "RepairGhosts", "post", "user-sync/repair", "Admin" },
+    };
 
     [Fact]
-    public void Host_json_validates_against_the_SchemaStore_schema()
+    public void The_app_indexes_exactly_the_nine_functions()
     {
-        var result = Schema("host.json").Evaluate(ReadJson(RepositoryFiles.HostJson), EvaluationOptionsFor());
-
-        Assert.True(result.IsValid, Describe(result));
-    }
-
-    [Theory]
-    [MemberData(nameof(FunctionNames))]
-    public void Function_json_validates_against_the_SchemaStore_schema(string name)
-    {
-        var result = Schema("function.json").Evaluate(RepositoryFiles.Function(name).Root, EvaluationOptionsFor());
-
-        Assert.True(result.IsValid, $"{name}: {Describe(result)}");
-    }
-
-    [Theory]
-    [InlineData("the queue output read as an input", 1, "direction", "in")]
-    [InlineData("the timer trigger used as an output", 0, "direction", "out")]
-    [InlineData("a direction the host does not know", 1, "direction", "sideways")]
-    [InlineData("a binding without a name", 1, "name", null)]
-    public void The_function_json_schema_rejects_a_DailyCheck_binding_that_breaks_it(string change, int binding, string property, string? value)
-    {
-        // Proves the schema is applied with draft-07 semantics: draft-04 (which ignores `const`)
-        // would accept a queue binding with direction "in" and reject the real DailyCheck.
-        var broken = JsonNode.Parse(File.ReadAllText(RepositoryFiles.Function(FunctionCatalog.DailyCheck).Path))!;
-        var target = broken["bindings"]![binding]!.AsObject();
-        if (value is null)
+        Assert.Equal(
+            ["AlertDispatcher", "DailyCheck", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "RepairGhosts", "RunChecks"],
+            Functions.Value.Keys.Order(StringComparer.Ordinal));
+        Assert.All(Functions.Value.Values, f =>
         {
-            target.Remove(property);
-        }
-        else
-        {
-            target[property] = value;
-        }
-
-        var result = Schema("function.json").Evaluate(Json.Parse(broken.ToJsonString()), EvaluationOptionsFor());
-
-        Assert.False(result.IsValid, change);
-    }
-
-    [Fact]
-    public void The_host_json_schema_rejects_a_malformed_function_timeout()
-    {
-        var broken = JsonNode.Parse(File.ReadAllText(RepositoryFiles.HostJson))!;
-        broken["functionTimeout"] = "ten minutes";
-
-        var result = Schema("host.json").Evaluate(Json.Parse(broken.ToJsonString()), EvaluationOptionsFor());
-
-        Assert.False(result.IsValid);
-    }
-
-    [Fact]
-    public void Every_function_folder_is_in_FunctionCatalog_and_every_catalog_function_has_a_folder()
-    {
-        var folders = RepositoryFiles.Functions.Select(f => f.Name).Order(StringComparer.Ordinal);
-        var catalog = FunctionCatalog.Http.Select(f => f.Name)
-            .Append(FunctionCatalog.DailyCheck)
-            .Append(FunctionCatalog.AlertDispatcher)
-            .Order(StringComparer.Ordinal);
-
-        Assert.Equal(catalog, folders);
+            Assert.Equal("dotnet-isolated", f.GetProperty("language").GetString());
+            Assert.Equal("UserSync.Functions.dll", f.GetProperty("scriptFile").GetString());
+        });
     }
 
     [Theory]
-    [MemberData(nameof(HttpFunctionNames))]
-    public void Http_function_json_has_the_catalog_route_method_and_auth_level(string name)
+    [MemberData(nameof(HttpFunctions))]
+    public void Http_function_has_its_method_route_and_key_level(string name, string method, string route, string authLevel)
     {
-        var entry = FunctionCatalog.Http.Single(f => f.Name == name);
-        var trigger = RepositoryFiles.Function(name).Trigger;
+        var trigger = Assert.Single(Bindings(name), b => Type(b) == "httpTrigger");
 
-        Assert.Equal("httpTrigger", FunctionDefinition.Type(trigger));
-        Assert.Equal(entry.Route, trigger.GetProperty("route").GetString());
-        Assert.Equal(entry.AuthLevel, trigger.GetProperty("authLevel").GetString());
-        var method = Assert.Single(trigger.GetProperty("methods").EnumerateArray());
-        Assert.Equal(entry.Method, method.GetString()!.ToUpperInvariant());
+        Assert.Equal("In", trigger.GetProperty("direction").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+        Assert.Single(Bindings(name), b => Type(b) == "http" && b.GetProperty("direction").GetString() == "Out");
+        Assert.False(Functions.Value[name].TryGetProperty("retry", out _), $"{name}: HTTP functions take no retry policy");
     }
 
-    [Theory]
-    [MemberData(nameof(HttpFunctionNames))]
-    public void Http_function_has_exactly_one_httpTrigger_and_one_http_output_so_it_can_be_proxied(string name)
+    [Fact]
+    public void Only_RunChecks_among_the_http_functions_writes_to_a_queue()
     {
-        var bindings = RepositoryFiles.Function(name).Bindings;
+        var queued = HttpFunctions.Select(row => (string)row[0]).Where(name => Bindings(name).Any(b => Type(b) == "queue")).ToList();
+
+        Assert.Equal(["RunChecks"], queued);
+        Assert.Equal("user-sync-alerts", Assert.Single(Bindings("RunChecks"), b => Type(b) == "queue").GetProperty("queueName").GetString());
+    }
+
+    [Fact]
+    public void DailyCheck_is_a_monitored_timer_on_the_schedule_setting_with_an_exponential_retry_and_the_alerts_queue_as_output()
+    {
+        var bindings = Bindings("DailyCheck");
+        var timer = Assert.Single(bindings, b => Type(b) == "timerTrigger");
+        var output = Assert.Single(bindings, b => Type(b) == "queue");
+        var retry = Functions.Value["DailyCheck"].GetProperty("retry");
 
         Assert.Equal(2, bindings.Count);
-        var trigger = Assert.Single(bindings, b => FunctionDefinition.Type(b) == "httpTrigger");
-        Assert.Equal("in", trigger.GetProperty("direction").GetString());
-        var output = Assert.Single(bindings, b => FunctionDefinition.Type(b) == "http");
-        Assert.Equal("out", output.GetProperty("direction").GetString());
-        Assert.NotEqual("$return", output.GetProperty("name").GetString());
+        Assert.Equal("%DailyCheckSchedule%", timer.GetProperty("schedule").GetString());
+        Assert.True(timer.GetProperty("useMonitor").GetBoolean());
+        Assert.False(timer.TryGetProperty("runOnStartup", out var onStartup) && onStartup.GetBoolean());
+        Assert.Equal("Out", output.GetProperty("direction").GetString());
+        Assert.Equal("user-sync-alerts", output.GetProperty("queueName").GetString());
+        Assert.Equal("exponentialBackoff", retry.GetProperty("strategy").GetString());
+        Assert.Equal(3, retry.GetProperty("maxRetryCount").GetInt32());
+        Assert.Equal("00:00:10", retry.GetProperty("minimumInterval").GetString());
+        Assert.Equal("00:15:00", retry.GetProperty("maximumInterval").GetString());
     }
 
     [Fact]
-    public void DailyCheck_is_a_timer_on_the_schedule_setting_with_the_alerts_queue_output()
+    public void AlertDispatcher_is_triggered_by_the_alerts_queue_as_a_string_and_can_write_only_to_the_poison_queue()
     {
-        var function = RepositoryFiles.Function(FunctionCatalog.DailyCheck);
+        var bindings = Bindings("AlertDispatcher");
+        var trigger = Assert.Single(bindings, b => Type(b) == "queueTrigger");
+        var output = Assert.Single(bindings, b => Type(b) == "queue");
 
-        var trigger = function.Trigger;
-        Assert.Equal("timerTrigger", FunctionDefinition.Type(trigger));
-        Assert.Equal(FunctionCatalog.TimerBinding, trigger.GetProperty("name").GetString());
-        Assert.Equal($"%{FunctionCatalog.ScheduleSetting}%", trigger.GetProperty("schedule").GetString());
-        Assert.Equal([FunctionCatalog.AlertsOutputBinding], function.OutputBindingNames);
-        var output = Assert.Single(function.Bindings, b => FunctionDefinition.Type(b) == "queue");
-        Assert.Equal("out", output.GetProperty("direction").GetString());
-        Assert.Equal(FunctionCatalog.AlertsQueue, output.GetProperty("queueName").GetString());
+        Assert.Equal(2, bindings.Count);
+        Assert.Equal("message", trigger.GetProperty("name").GetString());
+        Assert.Equal("String", trigger.GetProperty("dataType").GetString());
+        Assert.Equal("user-sync-alerts", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("user-sync-alerts-poison", output.GetProperty("queueName").GetString());
+        Assert.False(Functions.Value["AlertDispatcher"].TryGetProperty("retry", out _),
+            "a queue trigger retries through the queue (maxDequeueCount), not a retry policy");
+    }
+
+    [Theory]
+    [InlineData("worker.config.json")]
+    [InlineData("extensions.json")]
+    [InlineData("host.json")]
+    public void The_build_output_holds_what_the_host_reads(string file)
+    {
+        Assert.True(File.Exists(Path.Combine(RepositoryFiles.AppOutput, file)), $"{file} is missing from {RepositoryFiles.AppOutput}");
     }
 
     [Fact]
-    public void AlertDispatcher_is_a_queue_trigger_on_the_alerts_queue_with_no_outputs()
+    public void The_worker_config_starts_the_app_dll_with_dotnet_and_worker_indexing()
     {
-        var function = RepositoryFiles.Function(FunctionCatalog.AlertDispatcher);
+        var description = Json.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.AppOutput, "worker.config.json"))).GetProperty("description");
 
-        var trigger = function.Trigger;
-        Assert.Equal("queueTrigger", FunctionDefinition.Type(trigger));
-        Assert.Equal(FunctionCatalog.AlertTriggerBinding, trigger.GetProperty("name").GetString());
-        Assert.Equal(FunctionCatalog.AlertsQueue, trigger.GetProperty("queueName").GetString());
-        Assert.Empty(function.OutputBindingNames);
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.Equal("UserSync.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
+        Assert.Equal("true", description.GetProperty("workerIndexing").GetString());
     }
 
     [Fact]
-    public void No_function_uses_a_return_binding()
+    public void The_queue_extension_is_registered_for_the_host_from_the_azurefunctions_folder()
     {
-        Assert.All(RepositoryFiles.Functions, f =>
-            Assert.DoesNotContain(f.Bindings, b => b.GetProperty("name").GetString() == "$return"));
+        var extensions = Json.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.AppOutput, "extensions.json"))).GetProperty("extensions")
+            .EnumerateArray().ToList();
+        var queues = Assert.Single(extensions, e => e.GetProperty("name").GetString() == "AzureStorageQueues");
+        var hint = queues.GetProperty("hintPath").GetString()!;
+
+        Assert.StartsWith("./.azurefunctions/", hint, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(RepositoryFiles.AppOutput, hint)), $"{hint} is missing");
     }
 
-    [Fact]
-    public void Host_json_starts_the_packaged_handler_proxies_http_and_sets_bundle_timeout_and_queue_retries()
-    {
-        var host = ReadJson(RepositoryFiles.HostJson);
+    private static List<JsonElement> Bindings(string function) =>
+        Functions.Value[function].GetProperty("bindings").EnumerateArray().ToList();
 
-        Assert.Equal("2.0", host.GetProperty("version").GetString());
-        var customHandler = host.GetProperty("customHandler");
-        Assert.Equal("handler/UserSync.Functions", customHandler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.True(customHandler.GetProperty("enableProxyingHttpRequest").GetBoolean());
-        var bundle = host.GetProperty("extensionBundle");
-        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", bundle.GetProperty("id").GetString());
-        Assert.Equal("[4.*, 5.0.0)", bundle.GetProperty("version").GetString());
-        var timeout = TimeSpan.Parse(host.GetProperty("functionTimeout").GetString()!, CultureInfo.InvariantCulture);
-        Assert.True(timeout > Http.AdminApi.RepairBudget, $"functionTimeout {timeout} must leave room for a repair ({Http.AdminApi.RepairBudget})");
-        var queues = host.GetProperty("extensions").GetProperty("queues");
-        Assert.True(TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!, CultureInfo.InvariantCulture) > TimeSpan.Zero);
-        Assert.True(queues.GetProperty("maxDequeueCount").GetInt32() >= 1);
-        Assert.Equal("api", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-    }
-
-    [Fact]
-    public void Sample_settings_name_a_schedule_the_handler_accepts_and_the_custom_worker_runtime()
-    {
-        var values = ReadJson(Path.Combine(RepositoryFiles.Root, "local.settings.sample.json")).GetProperty("Values");
-        var options = new DailyCheckOptions { DailyCheckSchedule = values.GetProperty(FunctionCatalog.ScheduleSetting).GetString()! };
-
-        Assert.True(new DailyCheckOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal("custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
-    }
-
-    // SchemaStore's function.json declares draft-04 but uses `const` (draft-06+), and the host
-    // reads both files with draft-07 semantics: build both as draft-07, each in its own registry.
-    private static JsonSchema Schema(string file)
-    {
-        var text = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.SchemasDirectory, file)))!.AsObject();
-        text["$schema"] = "http://json-schema.org/draft-07/schema#";
-        var options = new BuildOptions { Dialect = Dialect.Draft07, SchemaRegistry = new SchemaRegistry() };
-        return JsonSchema.FromText(text.ToJsonString(), options);
-    }
-
-    private static EvaluationOptions EvaluationOptionsFor() => new() { OutputFormat = OutputFormat.List };
-
-    private static JsonElement ReadJson(string path) => Json.Parse(File.ReadAllText(path));
-
-    private static string Describe(EvaluationResults result) =>
-        string.Join("\n", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Key}: {e.Value}")));
+    private static string? Type(JsonElement binding) => binding.GetProperty("type").GetString();
 }

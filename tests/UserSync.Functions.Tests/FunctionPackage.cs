@@ -17,10 +17,6 @@ public sealed class FunctionPackage : IAsyncLifetime
 
     public string ExtractedDirectory => Path.Combine(Directory, "unpacked");
 
-    public string HandlerDirectory => Path.Combine(ExtractedDirectory, "handler");
-
-    public string HandlerPath => Path.Combine(HandlerDirectory, "UserSync.Functions");
-
     public async Task InitializeAsync()
     {
         _directory = System.IO.Directory.CreateTempSubdirectory("usersync-package-test-").FullName;

@@ -2,23 +2,26 @@ using UserSync.Testing;
 
 namespace UserSync.Functions.Tests;
 
-/// <summary>Where the deployable configuration lives, relative to the repository root.</summary>
+/// <summary>Where the deployable configuration and the app's build output live.</summary>
 internal static class RepositoryFiles
 {
     public static string Root => PostgresCluster.RepositoryRoot;
 
     public static string HostJson => Path.Combine(Root, "host.json");
 
-    public static string FunctionsDirectory => Path.Combine(Root, "src", "UserSync.Functions", "functions");
+    public static string LocalSettingsSample => Path.Combine(Root, "local.settings.sample.json");
 
-    /// <summary>SchemaStore's schemas, beside the repository (CI keeps a read-only copy of shared/ there).</summary>
-    public static string SchemasDirectory => Path.GetFullPath(Path.Combine(Root, "..", "shared", "schemas"));
-
-    public static IReadOnlyList<FunctionDefinition> Functions =>
-        Directory.GetDirectories(FunctionsDirectory)
-            .Order(StringComparer.Ordinal)
-            .Select(FunctionDefinition.Load)
-            .ToList();
-
-    public static FunctionDefinition Function(string name) => FunctionDefinition.Load(Path.Combine(FunctionsDirectory, name));
+    /// <summary>
+    /// The function app's build output, which this test project's build produces (it references the
+    /// app): beside this assembly the SDK's files are not copied, so read them from the app's own bin.
+    /// </summary>
+    public static string AppOutput
+    {
+        get
+        {
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = testOutput.Parent!.Name;
+            return Path.Combine(Root, "src", "UserSync.Functions", "bin", configuration, testOutput.Name);
+        }
+    }
 }

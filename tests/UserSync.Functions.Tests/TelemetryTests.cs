@@ -1,20 +1,29 @@
-using System.Net;
+using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Trace;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using UserSync.Functions.Functions;
+using UserSync.Functions.Http;
 using UserSync.Testing;
 
 namespace UserSync.Functions.Tests;
 
 /// <summary>
-/// The handler's metrics reach Azure Monitor: the exporter is pointed (through the connection
+/// The app's metrics reach Azure Monitor: the exporter is pointed (through the connection
 /// string's IngestionEndpoint) at a loopback server that records what Application Insights would
-/// receive, and a DailyCheck run's numbers must arrive there under their names.
+/// receive. Spans are read from an in-memory exporter on the app's own tracing pipeline.
 /// </summary>
 [Collection(PostgresClusterDefinition.Name)]
 public sealed class TelemetryTests(PostgresClusterFixture fixture)
 {
+    // The worker's invocation spans come from this source (Microsoft.Azure.Functions.Worker's
+    // TraceConstants); UseFunctionsWorkerDefaults subscribes to it.
+    private const string WorkerSource = "Microsoft.Azure.Functions.Worker";
+
+    private static readonly TimerInfo OnSchedule = new();
+
     // Off this machine's network nothing but loopback may be called: the exporter's own usage
     // telemetry (statsbeat / SDK stats) would otherwise probe the Azure VM metadata address.
     static TelemetryTests()
@@ -26,29 +35,23 @@ public sealed class TelemetryTests(PostgresClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_daily_check_exports_its_gauges_counters_and_heartbeat_to_the_ingestion_endpoint()
+    public async Task A_daily_check_exports_its_gauges_counters_and_heartbeat_before_it_returns()
     {
         var database = await MonitoredDatabase.CreateAsync(fixture.Cluster);
         await database.SignUpAsync(5);
         await database.AddGhostsAsync(3);
-        await using var ingestion = await IngestionServer.StartAsync();
-        await using var handler = await HandlerServer.StartAsync(database.ConnectionString, builder =>
-            builder.Configuration[Telemetry.AppInsightsSetting] =
-                $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={ingestion.BaseUrl}");
+        await using var ingestion = new IngestionServer();
+        await using var app = TestApp.Create(database.ConnectionString, ingestion.Settings);
 
-        using var response = await handler.PostJsonAsync("DailyCheck", HostEnvelopes.Timer());
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.Function<DailyCheckFunction>().RunAsync(OnSchedule, CancellationToken.None);
 
-        // No flush from the test: DailyCheck pushes its metrics out before it answers (the periodic
+        // No flush from the test: DailyCheck pushes its metrics out before it returns (the periodic
         // export would take 60 s, longer than this wait).
         await IngestionServer.WaitForAsync(() => ingestion.Metrics().ContainsKey("usersync.heartbeat"));
         var metrics = ingestion.Metrics();
-        Assert.Equal(3, metrics["usersync.ghost_users"].Value);
-        Assert.Equal(0, metrics["usersync.orphaned_profiles"].Value);
-        Assert.Equal(3, metrics["usersync.count_difference"].Value);
-        Assert.Equal(1, metrics["usersync.trigger_enabled"].Value);
-        Assert.Equal(1, metrics["usersync.heartbeat"].Value);
-        Assert.Equal(1, metrics["usersync.check.runs"].Value);
+        Assert.Equal((3, 0, 3, 1), (metrics["usersync.ghost_users"].Value, metrics["usersync.orphaned_profiles"].Value,
+            metrics["usersync.count_difference"].Value, metrics["usersync.trigger_enabled"].Value));
+        Assert.Equal((1, 1), (metrics["usersync.heartbeat"].Value, metrics["usersync.check.runs"].Value));
         Assert.Equal("completed", metrics["usersync.check.runs"].Properties["outcome"]);
         Assert.Equal("test", metrics["usersync.ghost_users"].Properties["environment"]);
         Assert.True(metrics.ContainsKey("usersync.check.duration"));
@@ -58,14 +61,10 @@ public sealed class TelemetryTests(PostgresClusterFixture fixture)
     [Fact]
     public async Task A_monitor_that_cannot_reach_the_database_still_sends_its_heartbeat_and_a_could_not_run_count()
     {
-        await using var ingestion = await IngestionServer.StartAsync();
-        await using var handler = await HandlerServer.StartAsync(HandlerServer.UnreachableConnectionString, builder =>
-            builder.Configuration[Telemetry.AppInsightsSetting] =
-                $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={ingestion.BaseUrl}");
+        await using var ingestion = new IngestionServer();
+        await using var app = TestApp.Create(TestApp.UnreachableConnectionString, ingestion.Settings);
 
-        using var response = await handler.PostJsonAsync("DailyCheck", HostEnvelopes.Timer());
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(handler.Services.GetRequiredService<MeterProvider>().ForceFlush(30_000));
+        await app.Function<DailyCheckFunction>().RunAsync(OnSchedule, CancellationToken.None);
 
         await IngestionServer.WaitForAsync(() => ingestion.Metrics().ContainsKey("usersync.heartbeat"));
         var metrics = ingestion.Metrics();
@@ -75,39 +74,42 @@ public sealed class TelemetryTests(PostgresClusterFixture fixture)
         Assert.DoesNotContain("hunter2", ingestion.RawText(), StringComparison.Ordinal);
     }
 
-    // The Azure Monitor trace exporter sends nothing from inside this test process (the same
-    // handler run as its own process does send its request and Npgsql spans, checked by hand), so
-    // the spans are read from an in-memory exporter on the handler's own tracing pipeline.
     [Fact]
-    public async Task The_request_span_continues_the_hosts_traceparent_and_carries_the_invocation_id_but_no_key()
+    public async Task The_check_and_its_SQL_join_the_invocation_span_which_continues_the_hosts_trace_and_no_tag_holds_a_key()
     {
         var database = await MonitoredDatabase.CreateAsync(fixture.Cluster);
-        var spans = new List<System.Diagnostics.Activity>();
-        await using var handler = await HandlerServer.StartAsync(database.ConnectionString, builder =>
-            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
-        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/user-sync/stats?code=SECRETKEY789");
-        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
-        request.Headers.Add(Telemetry.InvocationIdHeader, "5d3f2a4e-0000-4000-8000-000000000042");
+        var spans = new List<Activity>();
+        await using var app = TestApp.Create(database.ConnectionString,
+            services: s => s.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        var tracer = app.Services.GetRequiredService<TracerProvider>();
+        var host = ActivityContext.Parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null);
+        using var worker = new ActivitySource(WorkerSource);
 
-        // A client that sends the headers as given, like the host: no propagation of this process's own activity.
-        using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = handler.Client.BaseAddress };
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(handler.Services.GetRequiredService<TracerProvider>().ForceFlush(30_000));
-
-        List<System.Diagnostics.Activity> inTrace;
-        lock (spans)
+        // What the worker does for each InvocationRequest: a span from its source, parented on the
+        // request's trace context, around the function.
+        using (worker.StartActivity("Invoke", ActivityKind.Server, host))
         {
-            inTrace = spans.Where(a => a.TraceId.ToHexString() == traceId).ToList();
+            var output = await app.Function<RunChecksFunction>().RunAsync(
+                app.Request("POST", "/api/user-sync/checks/run?code=SECRETKEY789"), CancellationToken.None);
+            await app.ExecuteAsync(output.Response);
         }
 
-        var server = Assert.Single(inTrace, a => a.Source.Name == "Microsoft.AspNetCore");
-        Assert.Equal("00f067aa0ba902b7", server.ParentSpanId.ToHexString());
-        Assert.Equal("5d3f2a4e-0000-4000-8000-000000000042", server.GetTagItem("faas.invocation_id"));
+        Assert.True(tracer.ForceFlush(30_000));
+        List<Activity> inTrace;
+        lock (spans)
+        {
+            inTrace = spans.Where(a => a.TraceId == host.TraceId).ToList();
+        }
+
+        var invocation = Assert.Single(inTrace, a => a.Source.Name == WorkerSource);
+        Assert.Equal(host.SpanId, invocation.ParentSpanId);
+        var run = Assert.Single(inTrace, a => a.OperationName == "usersync.check_run");
+        Assert.Equal(invocation.SpanId, run.ParentSpanId);
+        Assert.Equal("http", run.GetTagItem("usersync.source"));
         Assert.Contains(inTrace, a => a.Source.Name == "Npgsql");
         var tags = string.Join(" ", inTrace.SelectMany(a => a.TagObjects).Select(t => $"{t.Key}={t.Value}"));
         Assert.DoesNotContain("SECRETKEY789", tags, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", tags, StringComparison.OrdinalIgnoreCase);
     }
 
     private sealed record MetricPoint(double Value, IReadOnlyDictionary<string, string> Properties);
@@ -120,13 +122,14 @@ public sealed class TelemetryTests(PostgresClusterFixture fixture)
     {
         private readonly LoopbackRecorder _recorder = LoopbackRecorder.Start(200, """{"itemsReceived":1,"itemsAccepted":1,"errors":[]}""");
 
+        public Dictionary<string, string?> Settings => new()
+        {
+            [Telemetry.AppInsightsSetting] = $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={_recorder.BaseUrl}",
+        };
+
         private IEnumerable<string> Items => _recorder.Requests
             .Where(r => r.Path == "/v2.1/track")
             .SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-        public string BaseUrl => _recorder.BaseUrl;
-
-        public static Task<IngestionServer> StartAsync() => Task.FromResult(new IngestionServer());
 
         public string RawText() => string.Join('\n', Items);
 

@@ -9,7 +9,7 @@ public sealed class AppSettingsTests
     private const string FunctionApp = "modules/functionapp.bicep";
 
     [Fact]
-    public void The_settings_derived_from_the_code_are_the_handlers_settings()
+    public void The_settings_derived_from_the_code_are_the_apps_settings()
     {
         var read = Deployed.SettingsRead.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
@@ -70,7 +70,7 @@ public sealed class AppSettingsTests
     }
 
     [Fact]
-    public void A_new_setting_named_in_function_json_is_reported_missing()
+    public void A_new_setting_named_in_a_binding_is_reported_missing()
     {
         var code = Deployed.EditFunction("DailyCheck", "%DailyCheckSchedule%", "%DailyCheckCron%");
 
@@ -80,7 +80,7 @@ public sealed class AppSettingsTests
     [Fact]
     public void A_new_setting_constant_in_the_code_is_reported_missing()
     {
-        var code = Deployed.EditSource("FunctionCatalog.cs",
+        var code = Deployed.EditSource("DailyCheckOptions.cs",
             "public const string ScheduleSetting = \"DailyCheckSchedule\";",
             "public const string ScheduleSetting = \"DailyCheckSchedule\";\n    public const string RegionSetting = \"USERSYNC_REGION\";");
 
@@ -88,7 +88,7 @@ public sealed class AppSettingsTests
     }
 
     [Fact]
-    public void The_storage_connection_the_bindings_name_must_be_configured()
+    public void The_storage_connection_the_bindings_use_must_be_configured()
     {
         var broken = Template.Edit(FunctionApp, "    AzureWebJobsStorage__accountName: storageAccountName\n", "");
 

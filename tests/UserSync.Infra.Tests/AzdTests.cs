@@ -35,44 +35,21 @@ public sealed class AzdTests
     }
 
     [Fact]
-    public void The_function_service_deploys_the_prebuilt_package_its_hooks_build() =>
+    public void The_function_service_is_the_isolated_worker_project_azd_publishes() =>
         Assert.Empty(AzdRules.FunctionService(Project, ReadOrNull));
 
     [Theory]
-    [InlineData("    language: custom\n", "    language: dotnet\n", "language must be custom")]
-    [InlineData("run: infra/hooks/stage-package.sh", "run: infra/hooks/stage.sh", "does not exist")]
-    [InlineData("dist: .artifacts/usersync-functions", "dist: .artifacts/functions", "no hook script fills dist")]
-    public void A_function_service_azd_cannot_package_is_reported(string oldText, string newText, string problem)
+    [InlineData("    language: dotnet\n", "    language: custom\n", "language must be dotnet")]
+    [InlineData("    project: ./src/UserSync.Functions\n", "    project: ./src/UserSync.Function\n", "holds no UserSync.Function.csproj")]
+    [InlineData("    project: ./src/UserSync.Functions\n", "    project: ./src/UserSync.Core\n", "is not an Azure Functions isolated worker project")]
+    [InlineData("    language: dotnet\n", "    language: dotnet\n    dist: .artifacts/usersync-functions\n", "dist must not be set")]
+    [InlineData("    language: dotnet\n", "    language: dotnet\n    hooks:\n      prepackage:\n        shell: sh\n        run: infra/hooks/stage.sh\n", "does not exist")]
+    public void A_function_service_azd_cannot_publish_is_reported(string oldText, string newText, string problem)
     {
         var text = AzureYamlText.Replace(oldText, newText, StringComparison.Ordinal);
         Assert.NotEqual(AzureYamlText, text);
 
         Assert.Contains(AzdRules.FunctionService(Azd.AzureYaml.Parse(text), ReadOrNull), p => p.Contains(problem, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void The_hook_scripts_are_executable() =>
-        Assert.Empty(AzdRules.NotExecutable(Project.Services.SelectMany(s => s.HookRuns).Select(r => Path.Combine(RepositoryFiles.Root, r))));
-
-    [Fact]
-    public void A_hook_script_without_the_executable_bit_is_reported()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // no Unix file modes to check
-        }
-
-        var script = Path.GetTempFileName();
-        try
-        {
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-
-            Assert.Single(AzdRules.NotExecutable([script]));
-        }
-        finally
-        {
-            File.Delete(script);
-        }
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using static UserSync.Infra.Tests.Repository;
 
 namespace UserSync.Infra.Tests;
 
-/// <summary>(c) queue names agree with FunctionCatalog and function.json; the names alert queries filter on exist in the code.</summary>
+/// <summary>(c) queue names agree with QueueNames and functions.metadata; the names alert queries filter on exist in the code.</summary>
 public sealed class NameTests
 {
     private const string Storage = "modules/storage.bicep";
@@ -40,7 +40,15 @@ public sealed class NameTests
     {
         var code = Deployed.EditFunction("AlertDispatcher", "\"queueName\": \"user-sync-alerts\"", "\"queueName\": \"user-sync-alert\"");
 
-        Assert.Contains(NameRules.Queues(code, Template), p => p.StartsWith("functions/AlertDispatcher/function.json binds queue user-sync-alert,", StringComparison.Ordinal));
+        Assert.Contains(NameRules.Queues(code, Template), p => p.StartsWith("functions.metadata AlertDispatcher binds queue user-sync-alert,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_poison_queue_constant_that_is_not_the_hosts_poison_queue_is_reported()
+    {
+        var code = Deployed.EditSource("QueueNames.cs", "\"user-sync-alerts-poison\"", "\"user-sync-alerts-dead\"");
+
+        Assert.Contains(NameRules.Queues(code, Template), p => p.StartsWith("QueueNames.AlertsPoison is user-sync-alerts-dead,", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,6 +64,14 @@ public sealed class NameTests
         var broken = Template.Edit(Alerts, "Name in (\"AlertDispatcher\", \"DailyCheck\")", "Name in (\"AlertDispatcher\", \"DailyChecks\")");
 
         Assert.Contains(AlertRuleRules.Names(Deployed, broken), p => p.Contains("\"DailyChecks\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_query_on_the_invocation_span_of_a_function_that_does_not_exist_is_reported()
+    {
+        var broken = Template.Edit(Alerts, "\"function AlertDispatcher\"", "\"function AlertDispatch\"");
+
+        Assert.Contains(AlertRuleRules.Names(Deployed, broken), p => p.Contains("\"function AlertDispatch\"", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -11,7 +11,18 @@ internal static class RepositoryFiles
 
     public static string LocalSettingsSample => Path.Combine(Root, "local.settings.sample.json");
 
-    public static string FunctionsDirectory => Path.Combine(Root, "src", "UserSync.Functions", "functions");
+    /// <summary>
+    /// The function app's functions.metadata in its build output (this project references the app,
+    /// without its assembly, so building the tests builds the app in the same configuration).
+    /// </summary>
+    public static string FunctionsMetadata
+    {
+        get
+        {
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+            return Path.Combine(Root, "src", "UserSync.Functions", "bin", testOutput.Parent!.Name, testOutput.Name, "functions.metadata");
+        }
+    }
 
     /// <summary>The projects deployed in the function app, whose sources say which settings they read (the CLI is not deployed).</summary>
     public static IReadOnlyList<string> DeployedSourceDirectories { get; } =

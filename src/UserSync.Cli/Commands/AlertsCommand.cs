@@ -4,7 +4,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Spectre.Console;
-using UserSync.Cli.Emulation;
+using UserSync.Cli.Queues;
 
 namespace UserSync.Cli.Commands;
 
@@ -27,7 +27,7 @@ public static class AlertsCommand
         var list = new Command("list", "List the poisoned alert messages (peek: nothing is removed).") { json };
         list.SetAction(async (parsed, cancellationToken) =>
         {
-            var poison = Queue(parsed, storage, environment, FunctionsHostEmulator.PoisonQueue);
+            var poison = Queue(parsed, storage, environment, AlertQueues.Poison);
             var messages = (await poison.ExistsAsync(cancellationToken)).Value
                 ? (await poison.PeekMessagesAsync(32, cancellationToken)).Value
                 : [];
@@ -46,7 +46,7 @@ public static class AlertsCommand
             }
 
             environment.Console.Write(table);
-            await environment.Out.WriteLineAsync($"{rows.Count} poisoned message(s) on {FunctionsHostEmulator.PoisonQueue} (the first 32 are shown).");
+            await environment.Out.WriteLineAsync($"{rows.Count} poisoned message(s) on {AlertQueues.Poison} (the first 32 are shown).");
             return ExitCodes.Healthy;
         });
 
@@ -62,8 +62,8 @@ public static class AlertsCommand
         });
         requeue.SetAction(async (parsed, cancellationToken) =>
         {
-            var poison = Queue(parsed, storage, environment, FunctionsHostEmulator.PoisonQueue);
-            var alerts = Queue(parsed, storage, environment, FunctionsHostEmulator.AlertsQueue);
+            var poison = Queue(parsed, storage, environment, AlertQueues.Poison);
+            var alerts = Queue(parsed, storage, environment, AlertQueues.Alerts);
             await alerts.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var wanted = parsed.GetValue(id);
             var moved = 0;
@@ -107,7 +107,7 @@ public static class AlertsCommand
                 return ExitCodes.Usage;
             }
 
-            await environment.Out.WriteLineAsync($"{moved} message(s) moved back to {FunctionsHostEmulator.AlertsQueue}.");
+            await environment.Out.WriteLineAsync($"{moved} message(s) moved back to {AlertQueues.Alerts}.");
             return ExitCodes.Healthy;
         });
 

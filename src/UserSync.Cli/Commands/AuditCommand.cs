@@ -32,8 +32,9 @@ public static class AuditCommand
         var command = new Command("audit", "Show the cleanup audit log: who repaired what, when, how many.") { limit, before, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var store = shared.Store(parsed, environment);
-            var page = await store.GetCleanupAuditAsync(parsed.GetValue(limit), parsed.GetValue(before), cancellationToken);
+            // The audit log holds no email; its ids are shortened below whatever the masking setting.
+            await using var database = shared.Database(parsed, environment);
+            var page = await database.Store.GetCleanupAuditAsync(parsed.GetValue(limit), parsed.GetValue(before), cancellationToken);
             long? next = page.Count == parsed.GetValue(limit) ? page[^1].Id : null;
             var rows = page.Select(e => new
             {

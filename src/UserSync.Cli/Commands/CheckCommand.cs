@@ -20,11 +20,8 @@ public static class CheckCommand
         var command = new Command("check", "Run the checks, record them, and print the alert messages they would queue.") { json, outbox };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var options = shared.Resolve(parsed, environment);
-            await using var store = new Core.Store.PostgresUserSyncStore(options);
-            var runner = new CheckRunner(store, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System,
-                NullLogger<CheckRunner>.Instance);
-            var outcome = await runner.RunAsync(AlertSources.Cli, cancellationToken);
+            await using var database = shared.Database(parsed, environment);
+            var outcome = await database.Runner.RunAsync(AlertSources.Cli, cancellationToken);
 
             if (parsed.GetValue(json))
             {
@@ -49,6 +46,8 @@ public static class CheckCommand
             }
 
             Render.Alerts(environment, outcome.Alerts);
+            // The run is recorded by now: an outbox that cannot be written is reported, but the
+            // exit code stays the check's own, which is what cron and CI act on.
             if (parsed.GetValue(outbox) is { } folder)
             {
                 await WriteOutboxAsync(folder, outcome.Alerts, environment, cancellationToken);
@@ -66,15 +65,29 @@ public static class CheckCommand
     {
         var channel = new OutboxChannel(Microsoft.Extensions.Options.Options.Create(new OutboxChannelOptions { Directory = folder }),
             NullLogger<OutboxChannel>.Instance);
+        var written = 0;
+        string? failure = null;
         foreach (var alert in alerts)
         {
             await environment.Out.WriteLineAsync();
             await environment.Out.WriteLineAsync(OutboxChannel.Render(alert));
             var delivery = await channel.SendAsync(alert, cancellationToken);
-            if (!delivery.Delivered)
+            if (delivery.Delivered)
             {
-                throw new CliUsageException($"--outbox {folder}: {delivery.Detail}");
+                written++;
             }
+            else
+            {
+                failure ??= delivery.Detail;
+            }
+        }
+
+        if (failure is not null)
+        {
+            await environment.Error.WriteLineAsync(
+                $"usersync: --outbox {folder}: {alerts.Count - written} of {alerts.Count} alert message(s) could not be written ({failure}); "
+                + "the check ran and was recorded, and the exit code is the check's.");
+            return;
         }
 
         await environment.Out.WriteLineAsync($"{alerts.Count} alert message(s) written to {folder}");

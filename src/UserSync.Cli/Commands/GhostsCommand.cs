@@ -28,7 +28,8 @@ public static class GhostsCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var masked = !parsed.GetValue(unmask);
-            await using var store = new Core.Store.PostgresUserSyncStore(shared.Resolve(parsed, environment, masked));
+            await using var database = shared.Database(parsed, environment, masked);
+            var store = database.Store;
             Guid? afterId = GhostCursor.TryDecode(parsed.GetValue(after), out var id) ? id : null;
             var page = await store.GetGhostsAsync(parsed.GetValue(limit), afterId, cancellationToken);
             var next = page.Count == parsed.GetValue(limit) ? GhostCursor.Encode(page[^1].UserId) : null;

@@ -15,7 +15,8 @@ public static class HistoryCommand
         var command = new Command("history", "Show recorded check runs, newest first.") { days, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var store = shared.Store(parsed, environment);
+            await using var database = shared.Database(parsed, environment);
+            var store = database.Store;
             var runs = await store.GetHistoryAsync(parsed.GetValue(days), cancellationToken);
             if (parsed.GetValue(json))
             {

@@ -33,7 +33,8 @@ public static class RepairCommand
         });
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var store = shared.Store(parsed, environment);
+            await using var database = shared.Database(parsed, environment);
+            var store = database.Store;
             var size = parsed.GetValue(batchSize);
             if (!parsed.GetValue(apply))
             {
@@ -63,6 +64,16 @@ public static class RepairCommand
                         onBatch: p => task.Value = Math.Min(p.Repaired, task.MaxValue), cancellationToken);
                     task.Value = task.MaxValue;
                 });
+
+            if (progress.StoppedBy is { } reason)
+            {
+                // The batches before the failure are committed and audited: say how far it got, so
+                // nobody re-runs a repair believing nothing happened (or that everything did).
+                await environment.Error.WriteLineAsync(
+                    $"usersync: repair stopped after {progress.Repaired} ghost user(s) in {progress.Batches} batch(es): {reason}. "
+                    + "Those batches are committed and audited; run 'usersync repair --apply --yes' again to repair the rest.");
+                return ExitCodes.CouldNotRun;
+            }
 
             await environment.Out.WriteLineAsync($"Repaired {progress.Repaired} ghost user(s) in {progress.Batches} batch(es) of up to {size}; each batch is audited in user_sync.cleanup_audit_log.");
             return ExitCodes.Healthy;

@@ -14,7 +14,8 @@ public static class StatsCommand
         var command = new Command("stats", "Measure both tables, ghosts, orphans and the trigger now (nothing is recorded).") { json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var store = shared.Store(parsed, environment);
+            await using var database = shared.Database(parsed, environment);
+            var store = database.Store;
             var stats = await store.GetStatsAsync(cancellationToken);
             if (parsed.GetValue(json))
             {

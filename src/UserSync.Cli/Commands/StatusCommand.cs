@@ -13,7 +13,8 @@ public static class StatusCommand
         var command = new Command("status", "Show the latest recorded check run.") { json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var store = shared.Store(parsed, environment);
+            await using var database = shared.Database(parsed, environment);
+            var store = database.Store;
             var latest = await store.GetLatestRunAsync(cancellationToken);
             if (parsed.GetValue(json))
             {

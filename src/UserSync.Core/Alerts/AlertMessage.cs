@@ -4,7 +4,7 @@ using UserSync.Core.Checks;
 namespace UserSync.Core.Alerts;
 
 /// <summary>
-/// One queued alert (DESIGN.md §5): versioned, self-contained, no unmasked PII. AlertId is unique
+/// One queued alert (docs/architecture.md, "Alerts"): versioned, self-contained, no unmasked PII. AlertId is unique
 /// per run, check and status (the delivery ledger's key); DedupKey is stable per environment and
 /// check, so PagerDuty and Slack group a problem until it resolves.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace UserSync.Core.Alerts;
 
-/// <summary>"UserSync:Alerts:Routes": the default follows DESIGN.md §5.</summary>
+/// <summary>"UserSync:Alerts:Routes": the default follows docs/architecture.md, "Alerts".</summary>
 public sealed class AlertRoutesOptions
 {
     public const string DefaultCritical = "email,slack";

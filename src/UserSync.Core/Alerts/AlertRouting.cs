@@ -4,7 +4,7 @@ using UserSync.Core.Checks;
 namespace UserSync.Core.Alerts;
 
 /// <summary>
-/// The routing rule (DESIGN.md §5): an alert goes to its severity's channels plus its check's
+/// The routing rule (docs/architecture.md, "Alerts"): an alert goes to its severity's channels plus its check's
 /// extras, minus channels switched off. Firing and resolved messages of a check route alike, so a
 /// resolution reaches exactly the channels that heard the alarm (while the configuration stays).
 /// </summary>

@@ -10,15 +10,14 @@ public static class AlertSources
     /// <summary>The timer function (queue output binding).</summary>
     public const string Timer = "timer";
 
-    /// <summary>POST /api/user-sync/checks/run: answers with its messages.</summary>
+    /// <summary>POST /api/user-sync/checks/run: queues its messages (output binding) and answers with them.</summary>
     public const string Http = "http";
 
     /// <summary>`usersync check`: prints its messages, delivers nothing.</summary>
     public const string Cli = "cli";
 
-    // HTTP runs answer with their messages but cannot reach the queue yet (a proxied HTTP function
-    // has no output binding), so they do not count as delivering.
-    public static IReadOnlyList<string> Delivering { get; } = [Timer];
+    /// <summary>The timer and the on-demand HTTP run both queue what they find.</summary>
+    public static IReadOnlyList<string> Delivering { get; } = [Timer, Http];
 
     public static bool IsDelivering(string source) => Delivering.Contains(source, StringComparer.Ordinal);
 }

@@ -1,6 +1,6 @@
 namespace UserSync.Core.Checks;
 
-/// <summary>The overall verdict of one check run (DESIGN.md §3).</summary>
+/// <summary>The overall verdict of one check run (docs/architecture.md, "The database contract").</summary>
 public enum SyncStatus
 {
     Healthy,

@@ -26,7 +26,7 @@ public sealed class UserSyncOptions
 
     /// <summary>Where on-call reads what to do; each alert links here with the check as fragment.</summary>
     [Required(ErrorMessage = "UserSync:RunbookUrl is required.")]
-    [Url(ErrorMessage = "UserSync:RunbookUrl must be an absolute http(s) URL.")]
+    [Url(ErrorMessage = "UserSync:RunbookUrl must be an absolute https URL.")]
     public string RunbookUrl { get; set; } = "https://github.com/usersync/usersync/blob/main/docs/runbook.md";
 
     /// <summary>How many masked examples an alert carries.</summary>

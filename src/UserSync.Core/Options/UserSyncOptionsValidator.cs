@@ -39,10 +39,11 @@ public sealed class UserSyncOptionsValidator : IValidateOptions<UserSyncOptions>
             }
         }
 
-        if (Uri.TryCreate(options.RunbookUrl, UriKind.Absolute, out var runbook)
-            && runbook.Scheme != Uri.UriSchemeHttps && runbook.Scheme != Uri.UriSchemeHttp)
+        // https only: the dispatcher rejects any other link in a message (AlertMessageReader), so a
+        // plain http runbook would poison every alert instead of failing here, at start.
+        if (Uri.TryCreate(options.RunbookUrl, UriKind.Absolute, out var runbook) && runbook.Scheme != Uri.UriSchemeHttps)
         {
-            errors.Add("UserSync:RunbookUrl must be an absolute http(s) URL.");
+            errors.Add("UserSync:RunbookUrl must be an absolute https URL.");
         }
 
         return errors;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using UserSync.Core.Runs;
 using UserSync.Core.Store;
@@ -8,15 +9,15 @@ namespace UserSync.Core.Options;
 
 public static class UserSyncServiceCollectionExtensions
 {
-    /// <summary>The core for a host: validated options (fail at start), the Postgres store and the check runner.</summary>
+    /// <summary>The core for a host: validated options (fail at start), the database (one data source) and the check runner.</summary>
     public static IServiceCollection AddUserSyncCore(this IServiceCollection services)
     {
         services.AddOptions<UserSyncOptions>()
             .BindConfiguration(UserSyncOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<UserSyncOptions>, UserSyncOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IUserSyncStore>(sp => new PostgresUserSyncStore(sp.GetRequiredService<IOptions<UserSyncOptions>>().Value));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddUserSyncDatabase();
         services.AddSingleton(sp => new UserSyncTelemetry(
             sp.GetRequiredService<IOptions<UserSyncOptions>>().Value.Environment,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

@@ -1,9 +1,13 @@
-using UserSync.Core.Checks;
+using UserSync.Core.Runs;
 
 namespace UserSync.Core.Store;
 
-/// <summary>What a repair loop did: rows repaired, batches that repaired something, and whether it ran until no ghost was left.</summary>
-public sealed record GhostRepairProgress(long Repaired, int Batches, bool Complete);
+/// <summary>
+/// What a repair loop did: rows repaired, batches that repaired something, whether it ran until no
+/// ghost was left, and, when the database failed under it, why it stopped (the batches before are
+/// committed and audited; running the repair again continues).
+/// </summary>
+public sealed record GhostRepairProgress(long Repaired, int Batches, bool Complete, string? StoppedBy = null);
 
 /// <summary>
 /// The operator's repair loop: one <see cref="IUserSyncStore.RepairBatchAsync"/> per transaction,
@@ -18,6 +22,7 @@ public static class GhostRepair
     /// <param name="mayStartBatch">Asked before every batch; false stops the loop early (a time budget), leaving <see cref="GhostRepairProgress.Complete"/> false.</param>
     /// <param name="onBatch">Called after every repairing batch with the progress so far.</param>
     /// <param name="cancellationToken">Stops between or inside batches; a batch is one transaction, so nothing is half-written.</param>
+    /// <returns>The progress; a database failure mid-loop is returned in <see cref="GhostRepairProgress.StoppedBy"/>, not thrown, so the caller can say how far it got.</returns>
     public static async Task<GhostRepairProgress> RepairAllAsync(
         IUserSyncStore store,
         int batchSize,
@@ -30,7 +35,16 @@ public static class GhostRepair
         Guid? after = null;
         while (mayStartBatch?.Invoke() ?? true)
         {
-            var batch = await store.RepairBatchAsync(batchSize, dryRun: false, after, cancellationToken);
+            IReadOnlyList<Checks.RepairedUser> batch;
+            try
+            {
+                batch = await store.RepairBatchAsync(batchSize, dryRun: false, after, cancellationToken);
+            }
+            catch (Exception ex) when (DatabaseFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                return progress with { StoppedBy = DatabaseFailure.Describe(ex) };
+            }
+
             if (batch.Count == 0)
             {
                 return progress with { Complete = true };

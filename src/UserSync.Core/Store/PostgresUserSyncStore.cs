@@ -2,21 +2,16 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using UserSync.Core.Checks;
-using UserSync.Core.Options;
 
 namespace UserSync.Core.Store;
 
 /// <summary>Npgsql + Dapper over the user_sync functions. Every connection it opens runs with the statement timeout.</summary>
-public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
+public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUserSyncStore
 {
     // One fixed key for the whole monitor ("USYNC1" in ASCII), so every host contends for the same lock.
     private const long RunLockKey = 0x5553_594E_4331;
 
     private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
-    private readonly MonitorConnections _connections;
-
-    public PostgresUserSyncStore(UserSyncOptions options) => _connections = new MonitorConnections(options, "usersync");
-
     public async Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
@@ -93,8 +88,6 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
             r.affected_ids, int.TryParse(r.batch_size, System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : null))
         .ToList();
 
-    public ValueTask DisposeAsync() => _connections.DisposeAsync();
-
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
     private static DateTimeOffset? Utc(DateTime? at) => at is { } value ? Utc(value) : null;
@@ -105,7 +98,7 @@ public sealed class PostgresUserSyncStore : IUserSyncStore, IAsyncDisposable
         return await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
-    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _connections.OpenAsync(cancellationToken);
+    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => connections.OpenAsync(cancellationToken);
 
     private sealed class RunLock(NpgsqlConnection connection) : IAsyncDisposable
     {

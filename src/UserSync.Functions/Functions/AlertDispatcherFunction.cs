@@ -1,83 +1,57 @@
-using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using UserSync.Core.Alerts;
-using UserSync.Functions.Envelopes;
 
 namespace UserSync.Functions.Functions;
 
 /// <summary>
-/// Queue trigger on user-sync-alerts. Decodes the (double-encoded) message and hands it to the
-/// delivery. A garbled or empty message, or a delivery that did not reach every channel, answers
-/// 500 after logging why: the host puts the message back and, after maxDequeueCount tries, moves
-/// it to user-sync-alerts-poison. Never a crash, never a silent drop.
+/// Delivers one message of user-sync-alerts. Two ways to fail, on purpose different:
+/// a message that is not a valid alert can never succeed, so it is written to the poison queue at
+/// once (and removed from the alerts queue) instead of burning maxDequeueCount tries; a valid alert
+/// that did not reach every channel throws, so the host makes it visible again and, after
+/// maxDequeueCount tries, poisons it itself. Either way it is logged first with the reason.
 /// </summary>
-public static partial class AlertDispatcherFunction
+public sealed partial class AlertDispatcherFunction(IAlertDelivery delivery, ILogger<AlertDispatcherFunction> logger)
 {
-    public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost($"/{FunctionCatalog.AlertDispatcher}", HandleAsync);
+    public const string Name = "AlertDispatcher";
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, IAlertDelivery delivery, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <param name="message">The message body as the queue holds it (the host decodes base64).</param>
+    /// <param name="dequeueCount">Trigger metadata: 1 on the first try.</param>
+    /// <param name="id">Trigger metadata: the queue message id, for the logs.</param>
+    /// <param name="cancellationToken">Cancelled when the host shuts the worker down.</param>
+    [Function(Name)]
+    public async Task<PoisonOutput> RunAsync(
+        [QueueTrigger(QueueNames.Alerts)] string message,
+        long dequeueCount,
+        string? id,
+        CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger(typeof(AlertDispatcherFunction).FullName!);
-        var invocation = await InvocationRequest.ReadAsync(request, cancellationToken);
-        var messageId = invocation?.MetadataString("Id") ?? "(unknown)";
-        var dequeueCount = invocation?.MetadataInt("DequeueCount") ?? 1;
-
-        if (invocation is null)
+        var messageId = id ?? "(unknown)";
+        var tries = (int)Math.Clamp(dequeueCount, 1, int.MaxValue);
+        if (!AlertMessageReader.TryRead(message, out var alert, out var reason))
         {
-            LogRejected(logger, messageId, dequeueCount, "the invocation body is not a JSON object");
-            return InvocationResponse.Retry(["AlertDispatcher: the invocation body is not a JSON object."]);
+            LogPoisoned(logger, messageId, tries, reason);
+            return new PoisonOutput { Poison = message ?? "" };
         }
 
-        if (!TryDecode(invocation.Data(FunctionCatalog.AlertTriggerBinding), out var alert, out var reason))
-        {
-            LogRejected(logger, messageId, dequeueCount, reason);
-            return InvocationResponse.Retry([$"AlertDispatcher: message {messageId} rejected: {reason}."]);
-        }
-
-        var result = await delivery.DeliverAsync(alert, dequeueCount, cancellationToken);
+        var result = await delivery.DeliverAsync(alert, tries, cancellationToken);
         if (!result.Delivered)
         {
-            LogNotDelivered(logger, alert.AlertId, dequeueCount, result.Summary);
-            return InvocationResponse.Retry([$"AlertDispatcher: {alert.AlertId} not delivered: {result.Summary}."]);
+            LogNotDelivered(logger, alert.AlertId, messageId, tries, result.Summary);
+            throw new AlertNotDeliveredException(alert.AlertId, result.Summary);
         }
 
-        return InvocationResponse.Ok(new(), [$"AlertDispatcher: {alert.AlertId} ({alert.Check} {alert.Status}) delivered: {result.Summary}."]);
+        LogDelivered(logger, alert.AlertId, alert.Check, alert.Status, tries, result.Summary);
+        return PoisonOutput.None;
     }
 
-    internal static bool TryDecode(JsonElement data, out AlertMessage alert, out string reason)
-    {
-        alert = null!;
-        if (data.ValueKind != JsonValueKind.Object)
-        {
-            reason = data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
-                ? "the message is empty"
-                : $"the message is not a JSON object ({data.ValueKind})";
-            return false;
-        }
+    [LoggerMessage(Level = LogLevel.Error, Message = "AlertDispatcher moved message {MessageId} (try {DequeueCount}) to the poison queue: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, int dequeueCount, string reason);
 
-        try
-        {
-            alert = data.Deserialize<AlertMessage>(AlertJson.Options)!;
-        }
-        catch (JsonException)
-        {
-            reason = "the message is not an alert (missing or malformed fields)";
-            return false;
-        }
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "AlertDispatcher could not deliver {AlertId} (message {MessageId}, try {DequeueCount}); the host will retry it: {Summary}")]
+    private static partial void LogNotDelivered(ILogger logger, string alertId, string messageId, int dequeueCount, string summary);
 
-        if (alert.SchemaVersion != AlertMessage.CurrentSchemaVersion)
-        {
-            reason = $"unsupported schemaVersion {alert.SchemaVersion}";
-            return false;
-        }
-
-        reason = "";
-        return true;
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "AlertDispatcher rejected message {MessageId} (try {DequeueCount}): {Reason}")]
-    private static partial void LogRejected(ILogger logger, string messageId, int dequeueCount, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "AlertDispatcher could not deliver {AlertId} (try {DequeueCount}): {Summary}")]
-    private static partial void LogNotDelivered(ILogger logger, string alertId, int dequeueCount, string summary);
+    [LoggerMessage(Level = LogLevel.Information, Message = "AlertDispatcher delivered {AlertId} ({Check} {Status}, try {DequeueCount}): {Summary}")]
+    private static partial void LogDelivered(ILogger logger, string alertId, string check, AlertStatus status, int dequeueCount, string summary);
 }

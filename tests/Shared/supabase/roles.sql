@@ -1,4 +1,4 @@
--- Supabase's cluster roles, as a hosted project has them (DESIGN.md §3).
+-- Supabase's cluster roles, as a hosted project has them (docs/architecture.md, "The database contract").
 -- Run once per cluster as supabase_admin, the only superuser (initdb -U supabase_admin).
 -- Test tree only: a real Supabase project already has all of this.
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using UserSync.Core.Alerts;
 using UserSync.Core.Checks;
 using UserSync.Core.Options;
+using UserSync.Core.Store;
 using UserSync.Testing;
 
 namespace UserSync.Alerts.Tests.Dispatch;
@@ -20,7 +21,8 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
     [Fact]
     public async Task Dispatcher_delivers_each_alert_once_when_the_message_is_redelivered()
     {
-        await using var ledger = await LedgerAsync();
+        await using var database = await DatabaseAsync();
+        var ledger = database.GetRequiredService<AlertDeliveryLedger>();
         var dispatcher = Dispatcher(ledger);
         var alert = Alert(CheckNames.GhostUsers, CheckSeverity.Critical);
 
@@ -37,7 +39,8 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
     [Fact]
     public async Task Dispatcher_delivers_each_alert_once_when_two_dispatchers_race()
     {
-        await using var ledger = await LedgerAsync();
+        await using var database = await DatabaseAsync();
+        var ledger = database.GetRequiredService<AlertDeliveryLedger>();
         var alert = Alert(CheckNames.GhostUsers, CheckSeverity.Critical);
         _email.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _slack.Gate = _email.Gate;
@@ -59,7 +62,8 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
     [Fact]
     public async Task Dispatcher_with_one_channel_down_is_not_delivered_and_the_retry_sends_only_to_that_channel()
     {
-        await using var ledger = await LedgerAsync();
+        await using var database = await DatabaseAsync();
+        var ledger = database.GetRequiredService<AlertDeliveryLedger>();
         var dispatcher = Dispatcher(ledger);
         var alert = Alert(CheckNames.GhostUsers, CheckSeverity.Critical);
         _slack.Up = false;
@@ -78,7 +82,8 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
     [Fact]
     public async Task Dispatcher_routes_critical_to_email_and_slack_and_a_disabled_trigger_also_to_pagerduty()
     {
-        await using var ledger = await LedgerAsync();
+        await using var database = await DatabaseAsync();
+        var ledger = database.GetRequiredService<AlertDeliveryLedger>();
         var dispatcher = Dispatcher(ledger);
 
         await dispatcher.DeliverAsync(Alert(CheckNames.GhostUsers, CheckSeverity.Critical), 1, CancellationToken.None);
@@ -92,7 +97,8 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
     [Fact]
     public async Task Dispatcher_routes_a_warning_to_slack_only()
     {
-        await using var ledger = await LedgerAsync();
+        await using var database = await DatabaseAsync();
+        var ledger = database.GetRequiredService<AlertDeliveryLedger>();
 
         var result = await Dispatcher(ledger).DeliverAsync(Alert(CheckNames.OrphanedProfiles, CheckSeverity.Warning), 1, CancellationToken.None);
 
@@ -105,7 +111,8 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
     [Fact]
     public async Task Dispatcher_sends_a_resolved_message_to_the_channels_that_got_the_firing_one()
     {
-        await using var ledger = await LedgerAsync();
+        await using var database = await DatabaseAsync();
+        var ledger = database.GetRequiredService<AlertDeliveryLedger>();
         var dispatcher = Dispatcher(ledger);
         var firing = Alert(CheckNames.TriggerEnabled, CheckSeverity.Critical);
 
@@ -158,12 +165,16 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
         return services.BuildServiceProvider();
     }
 
-    private async Task<AlertDeliveryLedger> LedgerAsync()
+    // The ledger on the app's one data source, as AddUserSyncAlerts wires it; disposing closes the pool.
+    private async Task<ServiceProvider> DatabaseAsync()
     {
         var db = await MonitoredDatabase.CreateAsync(fixture.Cluster);
-        return new AlertDeliveryLedger(
-            Options.Create(new UserSyncOptions { ConnectionString = db.ConnectionString, Environment = "test" }),
-            Options.Create(new AlertDeliveryLedgerOptions()));
+        return new ServiceCollection()
+            .AddSingleton(Options.Create(new UserSyncOptions { ConnectionString = db.ConnectionString, Environment = "test" }))
+            .AddSingleton(Options.Create(new AlertDeliveryLedgerOptions()))
+            .AddUserSyncDatabase()
+            .AddSingleton<AlertDeliveryLedger>()
+            .BuildServiceProvider();
     }
 
     private AlertDispatcher Dispatcher(AlertDeliveryLedger ledger) =>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using UserSync.Core.Store;
 using UserSync.Core.Alerts;
 using UserSync.Core.Checks;
 using UserSync.Core.Runs;
@@ -16,7 +18,8 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(2);
         await db.AddGhostsAsync(5);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var outcome = await db.Runner(store).RunAsync("test", CancellationToken.None);
 
@@ -31,7 +34,8 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(1);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var first = await db.Runner(store).RunAsync(AlertSources.Timer, CancellationToken.None);
         await db.Runner(store).RunAsync(AlertSources.Cli, CancellationToken.None);
@@ -50,7 +54,8 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(5);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var outcome = await db.Runner(store).RunAsync("test", CancellationToken.None);
 
@@ -68,7 +73,8 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(2);
         await db.AddGhostsAsync(5);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var runner = db.Runner(store);
         var failing = await runner.RunAsync("test", CancellationToken.None);
         await store.RepairBatchAsync(100, dryRun: false, after: null, CancellationToken.None);
@@ -86,7 +92,8 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(2);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var runner = db.Runner(store);
         await runner.RunAsync(AlertSources.Timer, CancellationToken.None);
         await store.RepairBatchAsync(100, dryRun: false, after: null, CancellationToken.None);
@@ -103,8 +110,10 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     public async Task A_run_while_another_store_holds_the_run_lock_is_already_running_and_records_nothing()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var holder = db.Store();
-        await using var store = db.Store();
+        await using var holderServices = db.Services();
+        var holder = holderServices.GetRequiredService<IUserSyncStore>();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await using var runLock = await holder.TryAcquireRunLockAsync(CancellationToken.None);
         Assert.NotNull(runLock);
 
@@ -118,8 +127,10 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     public async Task A_released_run_lock_can_be_taken_by_the_next_run()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var holder = db.Store();
-        await using var store = db.Store();
+        await using var holderServices = db.Services();
+        var holder = holderServices.GetRequiredService<IUserSyncStore>();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var runLock = await holder.TryAcquireRunLockAsync(CancellationToken.None);
         Assert.NotNull(runLock);
         await runLock.DisposeAsync();
@@ -134,8 +145,10 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     public async Task Of_two_concurrent_runs_one_completes_the_other_is_already_running_and_one_row_is_recorded()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var firstStore = db.Store();
-        await using var secondStore = db.Store();
+        await using var firstStoreServices = db.Services();
+        var firstStore = firstStoreServices.GetRequiredService<IUserSyncStore>();
+        await using var secondStoreServices = db.Services();
+        var secondStore = secondStoreServices.GetRequiredService<IUserSyncStore>();
         CheckRunOutcome first;
         CheckRunOutcome second;
         // The first run takes the run lock, then waits on monitoring_log while the second one starts.
@@ -156,7 +169,8 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
     public async Task A_statement_that_outlives_the_statement_timeout_makes_the_run_could_not_run()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store(statementTimeoutSeconds: 1);
+        await using var storeServices = db.Services(statementTimeoutSeconds: 1);
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var runner = db.Runner(store, statementTimeoutSeconds: 1);
         // A first run leaves the store's connections in its pool: the timeout must hold on reused connections too.
         Assert.Equal(CheckRunKind.Completed, (await runner.RunAsync("test", CancellationToken.None)).Kind);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using UserSync.Core.Options;
@@ -41,7 +42,11 @@ internal sealed class MonitorDatabase
         RunbookUrl = "https://runbooks.example/usersync.md",
     };
 
-    public PostgresUserSyncStore Store(int statementTimeoutSeconds = 60) => new(Options(statementTimeoutSeconds));
+    /// <summary>The database as a host registers it (one data source, the store); disposing it closes the pool.</summary>
+    public ServiceProvider Services(int statementTimeoutSeconds = 60) => new ServiceCollection()
+        .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options(statementTimeoutSeconds)))
+        .AddUserSyncDatabase()
+        .BuildServiceProvider();
 
     public CheckRunner Runner(IUserSyncStore store, int statementTimeoutSeconds = 60) => new(
         store,

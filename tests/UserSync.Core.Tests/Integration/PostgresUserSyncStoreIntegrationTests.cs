@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using UserSync.Core.Checks;
 using UserSync.Core.Store;
@@ -16,7 +17,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(2);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -31,7 +33,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RepairBatchAsync(2, dryRun: false, after: null, CancellationToken.None);
         var last = await store.RepairBatchAsync(2, dryRun: false, after: (await db.GuidsAsync("select id from public.users order by id"))[^1], CancellationToken.None);
 
@@ -51,7 +54,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(2);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -69,7 +73,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(4);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -83,7 +88,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(4);
         await db.AddOrphansAsync(2);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var run = await store.RecordRunAsync("test", CancellationToken.None);
 
@@ -94,7 +100,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task RecordRunAsync_stores_one_monitoring_log_row_per_call()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         await store.RecordRunAsync("test", CancellationToken.None);
         await store.RecordRunAsync("test", CancellationToken.None);
@@ -106,7 +113,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunAsync_is_null_before_the_first_run()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var latest = await store.GetLatestRunAsync(CancellationToken.None);
 
@@ -117,7 +125,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunAsync_returns_the_last_recorded_run()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RecordRunAsync("first", CancellationToken.None);
         await db.AddGhostsAsync(1);
         var last = await store.RecordRunAsync("second", CancellationToken.None);
@@ -132,7 +141,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunFromAsync_returns_the_newest_run_of_the_given_sources_only()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RecordRunAsync("timer", CancellationToken.None);
         var newestTimer = await store.RecordRunAsync("timer", CancellationToken.None);
         await store.RecordRunAsync("cli", CancellationToken.None);
@@ -146,7 +156,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetLatestRunFromAsync_is_null_when_no_run_came_from_the_given_sources()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         await store.RecordRunAsync("cli", CancellationToken.None);
 
         var latest = await store.GetLatestRunFromAsync(["timer"], CancellationToken.None);
@@ -158,7 +169,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetHistoryAsync_returns_the_runs_of_the_last_days_newest_first()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var first = await store.RecordRunAsync("first", CancellationToken.None);
         var second = await store.RecordRunAsync("second", CancellationToken.None);
         await _cluster.ExecuteAsync(db.Name, "update user_sync.monitoring_log set checked_at = now() - interval '9 days' where source = 'first'");
@@ -177,7 +189,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     public async Task GetHistoryAsync_rejects_days_outside_1_to_3650_with_sqlstate_22023(int days)
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => store.GetHistoryAsync(days, CancellationToken.None));
 
@@ -192,7 +205,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await db.AddUsersAsync(5);
         await db.AddGhostsAsync(2);
         await db.AddOrphansAsync(1);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var stats = await store.GetStatsAsync(CancellationToken.None);
 
@@ -206,7 +220,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await _cluster.ExecuteAsync(db.Name, "alter table auth.users disable trigger on_auth_user_created");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var stats = await store.GetStatsAsync(CancellationToken.None);
 
@@ -218,7 +233,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(3);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var wouldRepair = await store.RepairBatchAsync(100, dryRun: true, after: null, CancellationToken.None);
 
@@ -234,7 +250,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(5);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var repaired = await store.RepairBatchAsync(3, dryRun: false, after: null, CancellationToken.None);
 
@@ -250,7 +267,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(5);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var repaired = await store.RepairBatchAsync(2, dryRun: false, after: ghosts[1], CancellationToken.None);
 
@@ -264,7 +282,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(7);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var seen = new List<GhostRepairProgress>();
 
         var progress = await GhostRepair.RepairAllAsync(store, 3, mayStartBatch: null, seen.Add, CancellationToken.None);
@@ -282,7 +301,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(5);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         var asked = 0;
 
         var progress = await GhostRepair.RepairAllAsync(store, 2, mayStartBatch: () => ++asked <= 2, onBatch: null, CancellationToken.None);
@@ -292,12 +312,33 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     }
 
     [Fact]
+    public async Task GhostRepair_cut_off_by_the_database_returns_how_far_it_got_instead_of_throwing()
+    {
+        var db = await MonitorDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(6);
+        var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
+        await using var interruption = await RepairInterruption.AtGhostAsync(_cluster, db.Name, db.Login, ghosts[2]);
+
+        var repair = GhostRepair.RepairAllAsync(store, 2, mayStartBatch: null, onBatch: null, CancellationToken.None);
+        await interruption.CutOffAsync(TimeSpan.FromSeconds(30));
+        var progress = await repair;
+
+        Assert.Equal((2L, 1, false), (progress.Repaired, progress.Batches, progress.Complete));
+        Assert.False(string.IsNullOrEmpty(progress.StoppedBy));
+        Assert.DoesNotContain(db.Login, progress.StoppedBy, StringComparison.Ordinal);
+        Assert.Equal(1L, await _cluster.ScalarAsync<long>(db.Name, "select count(*) from user_sync.cleanup_audit_log"));
+    }
+
+    [Fact]
     public async Task RepairBatchAsync_keeps_the_created_at_of_the_ghost()
     {
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(1);
         var createdAt = await _cluster.ScalarAsync<DateTime>(db.Name, "select created_at from auth.users");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var repaired = Assert.Single(await store.RepairBatchAsync(10, dryRun: false, after: null, CancellationToken.None));
 
@@ -311,7 +352,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(250);
         var ghosts = await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var (seen, pageSizes) = await PageAsync(store, () => Task.CompletedTask);
 
@@ -325,7 +367,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(250);
         var existing = await db.GuidsAsync("select user_id from user_sync.check_ghost_users()");
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
         using var stop = new CancellationTokenSource();
         using var inserted = new SemaphoreSlim(0);
         var inserter = InsertGhostsUntilStoppedAsync(db, inserted, stop.Token);
@@ -361,7 +404,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var db = await MonitorDatabase.CreateAsync(_cluster);
         await db.AddUsersAsync(3);
         await db.AddOrphansAsync(2);
-        await using var store = db.Store();
+        await using var storeServices = db.Services();
+        var store = storeServices.GetRequiredService<IUserSyncStore>();
 
         var orphans = await store.GetOrphansAsync(10, null, CancellationToken.None);
 
@@ -398,7 +442,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
     }
 
     private static async Task<(List<Guid> Seen, List<int> PageSizes)> PageAsync(
-        PostgresUserSyncStore store, Func<Task> beforeEachPage)
+        IUserSyncStore store, Func<Task> beforeEachPage)
     {
         const int pageSize = 40;
         var seen = new List<Guid>();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using UserSync.Core.Store;
 using UserSync.Core.Alerts;
 using UserSync.Core.Checks;
 using UserSync.Core.Runs;
@@ -17,7 +19,8 @@ public sealed class StoppedDatabaseIntegrationTests
         {
             var socketDirectory = cluster.SocketDirectory;
             var db = await MonitorDatabase.CreateAsync(cluster);
-            await using var store = db.Store();
+            await using var storeServices = db.Services();
+            var store = storeServices.GetRequiredService<IUserSyncStore>();
             var runner = db.Runner(store);
             Assert.Equal(CheckRunKind.Completed, (await runner.RunAsync("test", CancellationToken.None)).Kind);
 

@@ -86,8 +86,10 @@ public sealed class UserSyncOptionsValidationTests
 
     [Theory]
     [InlineData("ftp://x")]
+    [InlineData("http://runbooks.example/usersync.md")]
+    [InlineData("javascript:alert(1)")]
     [InlineData("not a url")]
-    public void A_runbook_url_that_is_not_http_names_UserSync_RunbookUrl(string url)
+    public void A_runbook_url_that_is_not_https_names_UserSync_RunbookUrl(string url)
     {
         var settings = Valid();
         settings["UserSync:RunbookUrl"] = url;

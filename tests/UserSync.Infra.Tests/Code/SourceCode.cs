@@ -5,9 +5,10 @@ namespace UserSync.Infra.Tests.Code;
 
 /// <summary>
 /// The deployed code read as text: the C# sources of the projects that run in the function app
-/// and the function.json files. From them, what the code needs from its environment: the
-/// settings it reads, the storage connections its bindings name, its queue, its functions and
-/// the metric names it emits. Tests edit a copy (<see cref="EditSource"/>) to prove the checks bite.
+/// and the app's functions.metadata (what the Worker SDK writes from the [Function] attributes,
+/// and what the host reads). From them, what the code needs from its environment: the settings
+/// it reads, the storage connections its bindings use, its queues, its functions and the metric
+/// names it emits. Tests edit a copy (<see cref="EditSource"/>) to prove the checks bite.
 /// </summary>
 internal sealed partial class SourceCode
 {
@@ -20,7 +21,7 @@ internal sealed partial class SourceCode
     /// <summary>C# files by path relative to the repository root.</summary>
     public IReadOnlyDictionary<string, string> Sources { get; }
 
-    /// <summary>function.json text by function (folder) name.</summary>
+    /// <summary>Each function's entry of functions.metadata (JSON text), by function name.</summary>
     public IReadOnlyDictionary<string, string> Functions { get; }
 
     public static SourceCode Load()
@@ -30,9 +31,14 @@ internal sealed partial class SourceCode
             .SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories))
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             .ToDictionary(p => Path.GetRelativePath(RepositoryFiles.Root, p).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
-        var functions = Directory.GetDirectories(RepositoryFiles.FunctionsDirectory)
-            .Where(d => File.Exists(Path.Combine(d, "function.json")))
-            .ToDictionary(d => Path.GetFileName(d), d => File.ReadAllText(Path.Combine(d, "function.json")), StringComparer.Ordinal);
+        if (!File.Exists(RepositoryFiles.FunctionsMetadata))
+        {
+            throw new FileNotFoundException("Build src/UserSync.Functions first (this project references it for that).", RepositoryFiles.FunctionsMetadata);
+        }
+
+        using var metadata = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.FunctionsMetadata));
+        var functions = metadata.RootElement.EnumerateArray()
+            .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetRawText(), StringComparer.Ordinal);
         return new SourceCode(sources, functions);
     }
 
@@ -43,7 +49,7 @@ internal sealed partial class SourceCode
         return new SourceCode(Replace(Sources, path, oldText, newText), Functions);
     }
 
-    /// <summary>A copy with <paramref name="oldText"/> replaced in one function's function.json.</summary>
+    /// <summary>A copy with <paramref name="oldText"/> replaced in one function's functions.metadata entry.</summary>
     public SourceCode EditFunction(string function, string oldText, string newText) =>
         new(Sources, Replace(Functions, function, oldText, newText));
 
@@ -64,7 +70,7 @@ internal sealed partial class SourceCode
                         .Select(m => new CodeSetting($"{prefix}__{m.Groups["name"].Value}", $"{path}: property {m.Groups["name"].Value}")));
                 }
 
-                // Named setting constants, e.g. FunctionCatalog.ScheduleSetting, Telemetry.AppInsightsSetting.
+                // Named setting constants, e.g. DailyCheckOptions.ScheduleSetting, Telemetry.AppInsightsSetting.
                 settings.AddRange(SettingConstant().Matches(text)
                     .Select(m => new CodeSetting(m.Groups["value"].Value, $"{path}: const {m.Groups["name"].Value}")));
 
@@ -76,30 +82,41 @@ internal sealed partial class SourceCode
             foreach (var (function, json) in Functions)
             {
                 settings.AddRange(Percent().Matches(json)
-                    .Select(m => new CodeSetting(m.Groups["name"].Value, $"functions/{function}/function.json: %{m.Groups["name"].Value}%")));
+                    .Select(m => new CodeSetting(m.Groups["name"].Value, $"functions.metadata {function}: %{m.Groups["name"].Value}%")));
             }
 
             return settings;
         }
     }
 
-    /// <summary>The storage connections the bindings name ("connection": "AzureWebJobsStorage").</summary>
+    /// <summary>
+    /// The storage connections the queue bindings use: the one they name ("connection"), or the
+    /// host's default AzureWebJobsStorage when they name none.
+    /// </summary>
     public IReadOnlyList<CodeSetting> Connections =>
-        Bindings.Where(b => b.Binding.TryGetProperty("connection", out var c) && c.ValueKind == JsonValueKind.String)
-            .Select(b => new CodeSetting(b.Binding.GetProperty("connection").GetString()!, $"functions/{b.Function}/function.json: connection"))
+        Bindings.Where(b => b.Binding.GetProperty("type").GetString() is "queue" or "queueTrigger")
+            .Select(b => b.Binding.TryGetProperty("connection", out var c) && c.ValueKind == JsonValueKind.String
+                ? new CodeSetting(c.GetString()!, $"functions.metadata {b.Function}: connection")
+                : new CodeSetting(DefaultConnection, $"functions.metadata {b.Function}: a queue binding naming no connection"))
             .ToList();
 
-    /// <summary>Queue names in function.json bindings, by function.</summary>
+    /// <summary>The connection the host uses for a storage binding that names none.</summary>
+    public const string DefaultConnection = "AzureWebJobsStorage";
+
+    /// <summary>Queue names in the bindings, by function.</summary>
     public IReadOnlyList<(string Function, string Queue)> BindingQueues =>
         Bindings.Where(b => b.Binding.TryGetProperty("queueName", out var q) && q.ValueKind == JsonValueKind.String)
             .Select(b => (b.Function, b.Binding.GetProperty("queueName").GetString()!))
             .ToList();
 
-    /// <summary>FunctionCatalog.AlertsQueue.</summary>
-    public string AlertsQueue => Constant("FunctionCatalog.cs", "AlertsQueue");
+    /// <summary>QueueNames.Alerts.</summary>
+    public string AlertsQueue => Constant("QueueNames.cs", "Alerts");
 
-    /// <summary>FunctionCatalog.AlertDispatcher.</summary>
-    public string AlertDispatcher => Constant("FunctionCatalog.cs", "AlertDispatcher");
+    /// <summary>QueueNames.AlertsPoison.</summary>
+    public string AlertsPoisonQueue => Constant("QueueNames.cs", "AlertsPoison");
+
+    /// <summary>AlertDispatcherFunction.Name.</summary>
+    public string AlertDispatcher => Constant("AlertDispatcherFunction.cs", "Name");
 
     /// <summary>Names of the OpenTelemetry instruments the code creates (Meter.Create*("name", ...)).</summary>
     public IReadOnlySet<string> MetricNames =>

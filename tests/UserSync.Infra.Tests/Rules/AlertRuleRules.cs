@@ -38,16 +38,26 @@ internal static partial class AlertRuleRules
         return problems;
     }
 
-    /// <summary>Every <c>Name == "x"</c> / <c>Name in ("x", ...)</c> in a query is a function folder or a metric the code creates.</summary>
+    /// <summary>
+    /// Every <c>Name == "x"</c> / <c>Name in ("x", ...)</c> in a query is a function in
+    /// functions.metadata, the worker's invocation span of one ("function &lt;name&gt;"), or a metric
+    /// the code creates.
+    /// </summary>
     public static IReadOnlyList<string> Names(SourceCode code, InfraTemplate infra)
     {
-        var known = code.Functions.Keys.Concat(code.MetricNames).ToHashSet(StringComparer.Ordinal);
+        var known = code.Functions.Keys
+            .Concat(code.Functions.Keys.Select(f => InvocationSpanPrefix + f))
+            .Concat(code.MetricNames)
+            .ToHashSet(StringComparer.Ordinal);
         return infra.AlertRules
             .SelectMany(rule => rule.Queries.OfType<string>().SelectMany(NamesIn).Select(name => (rule, name)))
             .Where(x => !known.Contains(x.name))
-            .Select(x => $"Alert rule {x.rule.Symbol} filters on Name \"{x.name}\", which is neither a function (functions/*) nor a metric the code creates.")
+            .Select(x => $"Alert rule {x.rule.Symbol} filters on Name \"{x.name}\", which is neither a function (functions.metadata), its invocation span, nor a metric the code creates.")
             .ToList();
     }
+
+    /// <summary>How the worker names its invocation span (OpenTelemetry schema 1.37, Microsoft.Azure.Functions.Worker.OpenTelemetry).</summary>
+    public const string InvocationSpanPrefix = "function ";
 
     /// <summary>Every <c>contains "..."</c> / <c>has "..."</c> phrase is in the code's sources or names the poison queue (the host's own message).</summary>
     public static IReadOnlyList<string> Phrases(SourceCode code, InfraTemplate infra)

@@ -4,7 +4,7 @@ using UserSync.Infra.Tests.Bicep;
 
 namespace UserSync.Infra.Tests.Rules;
 
-/// <summary>azure.yaml against the template: azd must find the app it deploys to, and package what the hooks build.</summary>
+/// <summary>azure.yaml against the template: azd must find the app it deploys to, and publish the worker project.</summary>
 internal static class AzdRules
 {
     /// <summary>azd deploys service S to the resource tagged azd-service-name = S: the names must match one to one.</summary>
@@ -31,11 +31,15 @@ internal static class AzdRules
     }
 
     /// <summary>
-    /// The function service is a prebuilt custom handler: host function, language custom, a
-    /// <c>dist</c> folder, and hooks that exist. The prepackage hook must fill that same folder.
+    /// The function service is the isolated-worker project, which azd publishes itself: host
+    /// function, language dotnet, project a folder holding &lt;folder&gt;.csproj that builds a
+    /// Functions worker (Worker SDK, AzureFunctionsVersion, an executable), and no dist (azd would
+    /// deploy that folder instead of the publish output). Hook scripts, if any, must exist.
     /// </summary>
     public static IReadOnlyList<string> FunctionService(AzureYaml yaml, Func<string, string?> readFile)
     {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(readFile);
         var problems = new List<string>();
         var functions = yaml.Services.Where(s => s.Property("host") == "function").ToList();
         if (functions.Count != 1)
@@ -45,46 +49,33 @@ internal static class AzdRules
         }
 
         var service = functions[0];
-        if (service.Property("language") != "custom")
+        if (service.Property("language") != "dotnet")
         {
-            problems.Add($"Service {service.Name}: language must be custom (azd builds nothing and deploys dist).");
+            problems.Add($"Service {service.Name}: language must be dotnet (azd publishes the worker project).");
         }
 
-        var dist = service.Property("dist");
-        if (string.IsNullOrEmpty(dist))
+        if (service.Property("dist") is { Length: > 0 })
         {
-            problems.Add($"Service {service.Name}: the custom language needs dist.");
+            problems.Add($"Service {service.Name}: dist must not be set (azd deploys the dotnet publish output).");
         }
 
-        var scripts = service.HookRuns.Select(run => (run, text: readFile(run))).ToList();
-        foreach (var (run, _) in scripts.Where(s => s.text is null))
+        var project = (service.Property("project") ?? "").TrimStart('.', '/').TrimEnd('/');
+        var csproj = $"{project}/{Path.GetFileName(project)}.csproj";
+        var text = project.Length == 0 ? null : readFile(csproj);
+        if (text is null)
+        {
+            problems.Add($"Service {service.Name}: project {service.Property("project")} holds no {Path.GetFileName(csproj)}.");
+        }
+        else if (!text.Contains("<AzureFunctionsVersion>", StringComparison.Ordinal)
+                 || !text.Contains("Include=\"Microsoft.Azure.Functions.Worker.Sdk\"", StringComparison.Ordinal)
+                 || !text.Contains("<OutputType>Exe</OutputType>", StringComparison.Ordinal))
+        {
+            problems.Add($"Service {service.Name}: {csproj} is not an Azure Functions isolated worker project (Worker SDK, AzureFunctionsVersion, OutputType Exe).");
+        }
+
+        foreach (var run in service.HookRuns.Where(run => readFile(run) is null))
         {
             problems.Add($"Service {service.Name}: hook script {run} does not exist.");
-        }
-
-        if (dist is { Length: > 0 } && !scripts.Any(s => s.text?.Contains(dist.TrimStart('.', '/') , StringComparison.Ordinal) == true))
-        {
-            problems.Add($"Service {service.Name}: no hook script fills dist ({dist}).");
-        }
-
-        return problems;
-    }
-
-    /// <summary>azd runs hook scripts by path: on Linux and macOS they must be executable.</summary>
-    public static IReadOnlyList<string> NotExecutable(IEnumerable<string> scriptPaths)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return [];
-        }
-
-        var problems = new List<string>();
-        foreach (var path in scriptPaths)
-        {
-            if (!File.Exists(path) || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
-            {
-                problems.Add($"{path} is missing or not executable (chmod 755).");
-            }
         }
 
         return problems;

@@ -3,7 +3,7 @@ using UserSync.Infra.Tests.Code;
 
 namespace UserSync.Infra.Tests.Rules;
 
-/// <summary>Queue names infra creates, held against FunctionCatalog and the function.json bindings.</summary>
+/// <summary>Queue names infra creates, held against QueueNames and the bindings in functions.metadata.</summary>
 internal static class NameRules
 {
     /// <summary>The poison queue the host moves exhausted messages to: "&lt;queue&gt;-poison".</summary>
@@ -19,9 +19,14 @@ internal static class NameRules
         }
 
         var expected = new[] { code.AlertsQueue, PoisonQueueOf(code.AlertsQueue) };
+        if (code.AlertsPoisonQueue != PoisonQueueOf(code.AlertsQueue))
+        {
+            problems.Add($"QueueNames.AlertsPoison is {code.AlertsPoisonQueue}, not the host's poison queue {PoisonQueueOf(code.AlertsQueue)}.");
+        }
+
         foreach (var queue in expected.Where(q => !created.Contains(q)))
         {
-            problems.Add($"Queue {queue} (FunctionCatalog.AlertsQueue{(queue == code.AlertsQueue ? "" : " + \"-poison\"")}) is not created by infra.");
+            problems.Add($"Queue {queue} (QueueNames.Alerts{(queue == code.AlertsQueue ? "" : " + \"-poison\"")}) is not created by infra.");
         }
 
         foreach (var queue in created.OfType<string>().Where(q => !expected.Contains(q)))
@@ -29,9 +34,9 @@ internal static class NameRules
             problems.Add($"Infra creates queue {queue}, which the code neither writes nor reads (expected {string.Join(", ", expected)}).");
         }
 
-        foreach (var (function, queue) in code.BindingQueues.Where(b => b.Queue != code.AlertsQueue))
+        foreach (var (function, queue) in code.BindingQueues.Where(b => !expected.Contains(b.Queue)))
         {
-            problems.Add($"functions/{function}/function.json binds queue {queue}, not FunctionCatalog.AlertsQueue ({code.AlertsQueue}).");
+            problems.Add($"functions.metadata {function} binds queue {queue}, neither of {string.Join(", ", expected)}.");
         }
 
         return problems;

@@ -21,8 +21,6 @@ internal static class PlatformSettings
     /// <summary>Settings the code reads that the deployment deliberately does not set.</summary>
     public static IReadOnlyDictionary<string, string> LeftUnset { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        // HandlerApp.PortSetting: the Functions host sets it when it starts the custom handler.
-        ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "set by the Functions host for the handler process",
         // Telemetry.OtlpSetting: an optional second exporter; in Azure, telemetry goes to
         // Application Insights through APPLICATIONINSIGHTS_CONNECTION_STRING.
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "optional OTLP exporter, not used in Azure",
@@ -68,7 +66,7 @@ internal static class PlatformSettings
     /// <summary>Settings a Flex Consumption app must not have: the platform rejects or ignores them.</summary>
     public static IReadOnlyDictionary<string, string> NotOnFlexConsumption { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["FUNCTIONS_WORKER_RUNTIME"] = "the runtime is functionAppConfig.runtime (name 'custom', version '1.0')",
+        ["FUNCTIONS_WORKER_RUNTIME"] = "the runtime is functionAppConfig.runtime (name 'dotnet-isolated', version '10.0')",
         ["FUNCTIONS_EXTENSION_VERSION"] = "Flex Consumption always runs Functions 4.x",
         ["WEBSITE_RUN_FROM_PACKAGE"] = "the package comes from functionAppConfig.deployment.storage",
         ["WEBSITE_CONTENTSHARE"] = "Flex Consumption has no content file share",

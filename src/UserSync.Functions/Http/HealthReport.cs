@@ -1,0 +1,3 @@
+namespace UserSync.Functions.Http;
+
+public sealed record HealthReport(string Status);

@@ -1,0 +1,13 @@
+namespace UserSync.Functions.Http;
+
+/// <summary>The HTTP functions' routes, under the host's "api" prefix (host.json extensions.http.routePrefix).</summary>
+public static class Routes
+{
+    public const string Health = "user-sync/health";
+    public const string Status = "user-sync/status";
+    public const string Stats = "user-sync/stats";
+    public const string History = "user-sync/history";
+    public const string Ghosts = "user-sync/ghosts";
+    public const string RunChecks = "user-sync/checks/run";
+    public const string Repair = "user-sync/repair";
+}

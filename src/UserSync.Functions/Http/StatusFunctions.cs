@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+using UserSync.Core.Alerts;
+using UserSync.Core.Checks;
+using UserSync.Core.Store;
+
+namespace UserSync.Functions.Http;
+
+/// <summary>
+/// The read-only functions for admin tooling (function key, checked by the host before the worker
+/// sees the call): the latest run, live counts, the run history and the masked ghost list.
+/// </summary>
+public sealed class StatusFunctions(IUserSyncStore store)
+{
+    public const int MaxHistoryDays = 365;
+    public const int MaxGhostPage = 1000;
+
+    [Function("GetStatus")]
+    public async Task<Results<Ok<MonitoringRun>, ProblemHttpResult>> GetStatusAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Status)] HttpRequest request, CancellationToken cancellationToken) =>
+        await store.GetLatestRunAsync(cancellationToken) is { } run
+            ? TypedResults.Ok(run)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No check has been recorded yet",
+                detail: "Run POST /api/user-sync/checks/run or wait for DailyCheck.");
+
+    [Function("GetStats")]
+    public async Task<Ok<SyncStats>> GetStatsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Stats)] HttpRequest request, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetStatsAsync(cancellationToken));
+
+    [Function("GetHistory")]
+    public async Task<Results<Ok<HistoryPage>, ValidationProblem>> GetHistoryAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.History)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!QueryInt.TryRead(request.Query, "days", 30, 1, MaxHistoryDays, out var days, out var problem))
+        {
+            return problem!;
+        }
+
+        return TypedResults.Ok(new HistoryPage(days, await store.GetHistoryAsync(days, cancellationToken)));
+    }
+
+    [Function("GetGhosts")]
+    public async Task<Results<Ok<GhostPage>, ValidationProblem>> GetGhostsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Ghosts)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!QueryInt.TryRead(request.Query, "limit", 50, 1, MaxGhostPage, out var limit, out var problem))
+        {
+            return problem!;
+        }
+
+        Guid? after = null;
+        if (request.Query.TryGetValue("after", out var cursor))
+        {
+            if (cursor.Count != 1 || !GhostCursor.TryDecode(cursor[0], out var lastId))
+            {
+                return Problems.Invalid("after", "must be the nextCursor of a previous page");
+            }
+
+            after = lastId;
+        }
+
+        var page = await store.GetGhostsAsync(limit, after, cancellationToken);
+        return TypedResults.Ok(new GhostPage(
+            page.Select(g => new MaskedGhost(PiiMasker.ShortenId(g.UserId), PiiMasker.MaskEmail(g.Email), g.CreatedAt)).ToList(),
+            page.Count == limit ? GhostCursor.Encode(page[^1].UserId) : null,
+            Masked: true));
+    }
+}

@@ -1,0 +1,8 @@
+namespace UserSync.FunctionsHost.App;
+
+public enum BindingDirection
+{
+    In,
+    Out,
+    InOut,
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace UserSync.Functions.Tests;
+
+/// <summary>local.settings.sample.json is a configuration the app starts with (after copying it to local.settings.json).</summary>
+public sealed class LocalSettingsSampleTests
+{
+    private static readonly Dictionary<string, string?> Values = Json.Parse(File.ReadAllText(RepositoryFiles.LocalSettingsSample))
+        .GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => p.Value.GetString());
+
+    [Fact]
+    public void The_sample_names_the_dotnet_isolated_runtime_and_Azurite()
+    {
+        Assert.Equal("dotnet-isolated", Values["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("UseDevelopmentStorage=true", Values["AzureWebJobsStorage"]);
+    }
+
+    [Fact]
+    public async Task Every_option_the_app_validates_at_start_accepts_the_sample()
+    {
+        await using var app = TestApp.Create("Host=unused", Values);
+
+        // What ValidateOnStart runs when the host starts: throws naming the first bad setting.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public async Task The_start_validation_this_test_relies_on_does_reject_a_bad_sample()
+    {
+        await using var app = TestApp.Create("Host=unused", new Dictionary<string, string?>(Values) { ["DailyCheckSchedule"] = "daily" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("DailyCheckSchedule", error.Message, StringComparison.Ordinal);
+    }
+}
