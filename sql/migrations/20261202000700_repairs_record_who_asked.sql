@@ -6,13 +6,13 @@
 -- written to the audit row's details as `requested_by`. Callers pass an identity, never an email:
 -- "cli", "function-key", "auto-repair", or a dashboard admin's Entra object id.
 --
--- The three-argument form is replaced by the four-argument one (its last argument defaults to null,
--- so a call with three arguments still resolves to it); the two-argument form is re-pointed at it.
-
-drop function if exists user_sync.repair_ghost_users(integer, boolean, uuid);
+-- The four-argument form holds the repair; the three-argument one (migration 0600) becomes a call of
+-- it that says nothing of who asked, and the two-argument one still calls that. No argument has a
+-- default: a default on the fourth would make every three-argument call ambiguous (and migration
+-- 0600, applied again, fail).
 
 create or replace function user_sync.repair_ghost_users(batch_size integer, dry_run boolean, after_id uuid,
-                                                        requested_by text default null)
+                                                        requested_by text)
 returns table (user_id uuid, created_at timestamptz, repaired boolean)
 language plpgsql
 volatile
@@ -87,13 +87,12 @@ alter function user_sync.repair_ghost_users(integer, boolean, uuid, text) owner 
 revoke all on function user_sync.repair_ghost_users(integer, boolean, uuid, text) from public, anon, authenticated, service_role;
 grant execute on function user_sync.repair_ghost_users(integer, boolean, uuid, text) to user_sync_monitor;
 
--- The two-argument form is the first batch, asked for by nobody in particular.
-create or replace function user_sync.repair_ghost_users(batch_size integer default 1000, dry_run boolean default true)
+create or replace function user_sync.repair_ghost_users(batch_size integer, dry_run boolean, after_id uuid)
 returns table (user_id uuid, created_at timestamptz, repaired boolean)
 language sql
 volatile
 set search_path = ''
 as $$
   select r.user_id, r.created_at, r.repaired
-    from user_sync.repair_ghost_users(batch_size, dry_run, null::uuid, null::text) r
+    from user_sync.repair_ghost_users(batch_size, dry_run, after_id, null::text) r
 $$;
