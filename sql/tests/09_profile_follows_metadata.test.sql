@@ -5,7 +5,7 @@
 -- Runs as the superuser (supabase_admin). User ids: 09000000-0000-0000-0000-0000000000NN.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(18);
+select plan(19);
 
 -- Test scaffolding only: lets supabase_auth_admin resolve pgTAP's functions in schema extensions.
 grant usage on schema extensions to supabase_auth_admin;
@@ -44,6 +44,12 @@ select standin.update_metadata('09000000-0000-0000-0000-000000000001', jsonb_bui
 reset role;
 select is((select full_name from public.users where id = '09000000-0000-0000-0000-000000000001'), repeat('y', 1024),
           'a very long full_name is cut to 1024 characters, as at signup');
+
+set local role supabase_auth_admin;
+select standin.update_metadata('09000000-0000-0000-0000-000000000001', '{"full_name": null, "name": "Ann L."}');
+reset role;
+select is((select full_name from public.users where id = '09000000-0000-0000-0000-000000000001'),
+          'Ann L.', 'the name fallback applies to updates as to signups');
 
 -- A change the user made to their own profile stays until that field changes in Auth.
 update public.users set full_name = 'Edited In The App' where id = '09000000-0000-0000-0000-000000000001';
