@@ -9,7 +9,7 @@
 # Times (psql \timing, calling the same functions the monitor calls): the quality check, the first ghost
 # page, a ghost page after a cursor in the middle of the key space, the first orphan page, and a
 # dry-run repair batch. Rounds interleave the two databases. Then the server time per signup (the
-# insert trigger now calls profile_values and metadata_text as PL/pgSQL functions with a fixed
+# insert trigger now calls profile_values as a PL/pgSQL function with a fixed
 # search_path; the previous release inlined them as SQL functions), alternating the databases in rounds of server-side loops, one transaction per signup.
 # Then prints the plans of each read in the current database with `explain (analyze, buffers)`
 # (auto_explain, nested statements). The two tables replace the "## The monitor's reads and
@@ -122,8 +122,8 @@ p, c = t["previous_release"], t["current_release"]
 print()
 print(f"Signups, server time per signup (synchronous_commit = off so the CPU shows; {len(c)} rounds of 500, alternating): "
       f"previous release {statistics.median(p):.1f} µs, now {statistics.median(c):.1f} µs, now / previous "
-      f"{statistics.median(x / y for x, y in zip(c, p)):.2f} (the signup trigger now calls `profile_values` and "
-      "`metadata_text`, PL/pgSQL functions with a fixed search_path, where the previous release's SQL functions were inlined).")
+      f"{statistics.median(x / y for x, y in zip(c, p)):.2f} (the signup trigger now calls `profile_values`, "
+      "a PL/pgSQL function with a fixed search_path, where the previous release's SQL functions were inlined).")
 PY
 cat "$work/reads.md"
 python3 bench/write_section.py "$out" <"$work/reads.md"

@@ -84,8 +84,8 @@ signup_arm() {
 
 # The functions a signup runs and the ones the repair runs per row, each with the fixed search_path
 # Supabase's linter requires of every function (function_search_path_mutable).
-signup_functions="public.handle_new_user() public.handle_user_updated() user_sync.metadata_text(jsonb,text) user_sync.profile_values(auth.users)"
-per_row_functions="user_sync.metadata_text(jsonb,text) user_sync.profile_values(auth.users)"
+signup_functions="public.handle_new_user() public.handle_user_updated() user_sync.profile_values(auth.users)"
+per_row_functions="user_sync.profile_values(auth.users)"
 # without_search_path DB reset|restore FUNCTION...: takes the SET search_path off those functions
 # (reset) or puts it back (restore). Diagnostic: prices what entering a function with a SET clause
 # costs. Fails if a function is not there any more.

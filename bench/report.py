@@ -184,8 +184,8 @@ class Report:
                 ("floor", "the docs' trigger, and an update trigger that fires on every update but does nothing"),
                 ("ours_insert", "UserSync's insert trigger alone (update trigger dropped)"),
                 ("ours", "UserSync's migrations as they are (insert and update trigger)"),
-                ("ours_no_set", "diagnostic: UserSync's migrations with the `set search_path` taken off the four "
-                                "functions a signup runs (the two trigger functions, `profile_values`, `metadata_text`)")]
+                ("ours_no_set", "diagnostic: UserSync's migrations with the `set search_path` taken off the three "
+                                "functions a signup runs (the two trigger functions, `profile_values`)")]
         us = {a: runs_of(d, f"price.us.{a}") for a, _ in arms}
         ir = {a: float(d[f"price.ir.{a}"]) for a, _ in arms}
         # Added cost: each run's figure minus the no-trigger figure of the same run, median over runs.
@@ -433,7 +433,7 @@ class Report:
             note = (f"The repair maps each ghost with `user_sync.profile_values`, a PL/pgSQL function (since the adoption "
                     f"work) called once per row; as one statement without load it runs at "
                     f"{fmt_n(statistics.median(single_rates))} rows/s as migrated and at {fmt_n(no_set_rate)} rows/s with "
-                    "the `set search_path` taken off `profile_values` and `metadata_text` (which the linter requires), so "
+                    "the `set search_path` taken off `profile_values` (which the linter requires), so "
                     "the SET is not what costs. Tried: nothing further here; the per-row call is the adoption work's. "
                     "Floor: that single statement, without signups beside it.")
         self.row(f"Backfill of {fmt_n(ghosts)} ghosts in {fmt_size(users)} users, batches of {fmt_n(batch)}, under signup load",

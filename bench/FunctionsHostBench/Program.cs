@@ -111,7 +111,7 @@ var inv = CultureInfo.InvariantCulture;
 var medianStatus = Median(throughStatus);
 var medianDirect = Median(direct);
 var medianHealth = Median(throughHealth);
-Console.WriteLine("## 4. The function app under the host stand-in");
+Console.WriteLine("## The function app under the host stand-in");
 Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"Measured by `bench/functions_host.sh` with the Release build of `src/UserSync.Functions` run as its real worker process by `src/UserSync.FunctionsHost` (gRPC on loopback, HTTP proxied with YARP), a throwaway PostgreSQL 15 and Azurite. These figures describe the stand-in on this machine, not Azure: the real host adds its own start-up (and, on Flex Consumption, instance allocation) before the worker starts, and its own HTTP pipeline (keys, middleware) in front of the proxy."));
 Console.WriteLine();
