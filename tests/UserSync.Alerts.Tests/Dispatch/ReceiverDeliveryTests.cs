@@ -197,6 +197,15 @@ public sealed class ReceiverDeliveryTests(PostgresClusterFixture fixture) : IAsy
     }
 
     [Fact]
+    public async Task Without_receivers_the_email_provider_needs_its_own_recipients_as_the_default_receiver()
+    {
+        await using var app = Build([]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.GetRequiredService<IOptions<AlertRoutingOptions>>().Value);
+        Assert.Contains("UserSync:Alerts:Email:SendGrid:Recipients needs at least one email address.", error.Failures);
+    }
+
+    [Fact]
     public async Task A_test_message_goes_through_every_channel_of_one_receiver_and_pagerduty_is_resolved_right_after()
     {
         await using var app = Build(PlanReceivers());
