@@ -150,6 +150,28 @@ public sealed class ReceiverDeliveryTests(PostgresClusterFixture fixture) : IAsy
         }
     }
 
+    [Fact]
+    public async Task The_sample_file_with_the_secrets_from_flat_settings_is_valid_and_routes_exactly_like_the_default_tree()
+    {
+        var settings = PlanReceivers();
+        foreach (var key in settings.Keys.Where(k => k.Contains(":Email:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key); // the file has the addresses
+        }
+
+        settings["UserSync:Alerts:File"] = Path.Combine(PostgresCluster.RepositoryRoot, "alerts.sample.json");
+        await using var fromFile = Build(settings);
+        await using var defaults = Build(PlanReceivers());
+
+        var sample = fromFile.GetRequiredService<AlertRouter>();
+        Assert.False(sample.IsDefaultTree);
+        Assert.Equal(Describe(defaults.GetRequiredService<AlertRouter>()), Describe(sample));
+        Assert.Equal(["support-lead@example.com"], fromFile.GetRequiredService<IOptions<AlertRoutingOptions>>().Value.Receivers["support"].Email.Recipients);
+    }
+
+    private static List<string> Describe(AlertRouter router) =>
+        [.. router.Table().Select(r => $"{r.Check} {r.Severity}: {string.Join(" | ", r.Deliveries.Select(d => $"{d.Receiver} {string.Join(",", d.Channels)}"))}")];
+
     public static TheoryData<string, string?, string> BadSettings => new()
     {
         { "UserSync:Alerts:Route:Routes:0:Receivers:0", "nobody",
