@@ -26,7 +26,7 @@ public static class AlertRoutingConfiguration
             var (file, error) = ReadFile(path.Trim());
             if (error is not null)
             {
-                options.FileError = error;
+                options.ReportFileError(error);
             }
             else
             {

@@ -29,8 +29,11 @@ public sealed class AlertRoutingOptions
     /// <summary>Per channel name: "UserSync:Alerts:Channels:&lt;name&gt;:Enabled" (default true).</summary>
     public Dictionary<string, AlertChannelSwitch> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Why <see cref="File"/> could not be read, set while binding; start-up validation reports it.</summary>
-    public string? FileError { get; set; }
+    /// <summary>Why <see cref="File"/> could not be read, set while binding (never from a setting); start-up validation reports it.</summary>
+    public string? FileError { get; private set; }
+
+    /// <summary>Records why <see cref="File"/> could not be read (a message naming the setting, never the file's content).</summary>
+    public void ReportFileError(string error) => FileError = error;
 
     /// <summary>True when named receivers are configured (the receivers form).</summary>
     public bool UsesReceivers => Receivers.Count > 0;
