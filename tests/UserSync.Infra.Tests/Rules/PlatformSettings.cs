@@ -32,6 +32,8 @@ internal static class PlatformSettings
         ["UserSync__Alerts__Email__Acs__MaxPolls"] = "optional; default documented in README",
         // The deployment's ACS channel authenticates with Entra ID (AZURE_CLIENT_ID), not a key.
         ["UserSync__Alerts__Email__Acs__AccessKey"] = "the deployment authenticates to ACS with Entra ID, not a key",
+        // Named receivers and their tree are the operator's choice (docs/alerts.md); the deployment uses the single-receiver form.
+        ["UserSync__Alerts__File"] = "optional; a JSON file of receivers and routes (docs/alerts.md)",
     };
 
     /// <summary>
@@ -45,6 +47,8 @@ internal static class PlatformSettings
         ["UserSync__Alerts__Ledger"] = "optional; default documented in README (delivery ledger claim lease)",
         ["UserSync__Alerts__Channels"] = "optional; default documented in README (every configured channel on)",
         ["UserSync__Alerts__Outbox"] = "optional; the file outbox channel is for local runs and tests",
+        ["UserSync__Alerts__Receivers"] = "optional; named receivers (docs/alerts.md); the deployment uses the single-receiver form",
+        ["UserSync__Alerts__Route"] = "optional; the routing tree over named receivers (docs/alerts.md)",
         ["UserSync__Alerts__Email__SendGrid"] = "optional; the deployment sends email through ACS, SendGrid is the alternative provider (docs/deploy.md#alert-channels)",
     };
 
