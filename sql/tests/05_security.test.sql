@@ -122,7 +122,7 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.get_sync_status_history(integer)',
                     'user_sync.get_cleanup_audit(integer,bigint)',
                     'user_sync.repair_ghost_users(integer,boolean)',
-                    'user_sync.repair_ghost_users(integer,boolean,uuid)',
+                    'user_sync.repair_ghost_users(integer,boolean,uuid,text)',
                     'user_sync.get_failure_streaks(text[])',
                     'user_sync.claim_alert_delivery(text,text,interval)',
                     'user_sync.complete_alert_delivery(text,text,boolean,integer,text)'],
