@@ -16,7 +16,7 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
         MonitoringRun? previous,
         IReadOnlyDictionary<string, IReadOnlyList<string>> samples,
         IReadOnlyList<FailureStreak>? streaks = null) =>
-        Plan(current, previous?.Checks.Where(c => !c.Passed).Select(c => c.Name).ToHashSet() ?? [], samples, streaks);
+        PlanAfter(current, previous?.Checks.Where(c => !c.Passed).Select(c => c.Name).ToHashSet() ?? [], samples, streaks);
 
     /// <summary>
     /// The same against the checks the channels last heard failing (<paramref name="failedBefore"/>).
@@ -25,7 +25,7 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
     /// resolves ghost_users: it examined only the new auth users, so only a full run can say the
     /// ghosts seen before are gone.
     /// </summary>
-    public IReadOnlyList<AlertMessage> Plan(
+    public IReadOnlyList<AlertMessage> PlanAfter(
         MonitoringRun current,
         IReadOnlySet<string> failedBefore,
         IReadOnlyDictionary<string, IReadOnlyList<string>> samples,
@@ -70,7 +70,7 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
     /// <summary>
     /// What the channels have heard failing once <paramref name="run"/>'s messages are delivered:
     /// <paramref name="failedBefore"/> with the run's results applied (an incremental pass of
-    /// ghost_users changes nothing, see <see cref="Plan(MonitoringRun, IReadOnlySet{string}, IReadOnlyDictionary{string, IReadOnlyList{string}}, IReadOnlyList{FailureStreak})"/>).
+    /// ghost_users changes nothing, see <see cref="PlanAfter"/>).
     /// </summary>
     public static IReadOnlySet<string> FailingAfter(IReadOnlySet<string> failedBefore, MonitoringRun run)
     {

@@ -142,7 +142,7 @@ public sealed partial class CheckRunner(
         IReadOnlyList<FailureStreak> streaks = failedBefore.Count > 0 && run.Source != AlertSources.Incremental && run.Checks.Any(c => !c.Passed)
             ? await store.GetFailureStreaksAsync(delivering ? AlertSources.DeliveringFull : null, cancellationToken)
             : [];
-        return planner.Plan(run, failedBefore, samples, streaks);
+        return planner.PlanAfter(run, failedBefore, samples, streaks);
     }
 
     private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> SamplesAsync(MonitoringRun run, CancellationToken cancellationToken)
