@@ -11,8 +11,8 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
     // One fixed key for the whole monitor ("USYNC1" in ASCII), so every host contends for the same lock.
     private const long RunLockKey = 0x5553_594E_4331;
 
-    // The repair lock ("USYNR1"): automatic and manual repairs, from any host, take turns.
-    private const long RepairLockKey = 0x5553_594E_5231;
+    /// <summary>The repair lock's advisory lock key ("USYNR1"): automatic and manual repairs, from any host, take turns.</summary>
+    public const long RepairLockKey = 0x5553_594E_5231;
 
     private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
     public Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken) =>
