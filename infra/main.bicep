@@ -45,6 +45,22 @@ param userSyncEnvironment string = 'prod'
 @description('DailyCheckSchedule: NCRONTAB with seconds, in UTC.')
 param dailyCheckSchedule string = '0 0 2 * * *'
 
+@description('IncrementalCheckSchedule: NCRONTAB with seconds, in UTC (the cheap check of new signups; docs/incremental-check.md).')
+param incrementalCheckSchedule string = '0 */10 * * * *'
+
+@description('UserSync__AutoRepair__Enabled: repair ghosts automatically after a scheduled run when it is safe (docs/runbook.md).')
+param autoRepairEnabled bool = false
+
+@minValue(1)
+@maxValue(1000000)
+@description('UserSync__AutoRepair__MaxGhosts: more ghosts than this in one run are left to a person.')
+param autoRepairMaxGhosts int = 1000
+
+@minValue(1)
+@maxValue(100000)
+@description('UserSync__AutoRepair__BatchSize: ghosts per automatic repair transaction.')
+param autoRepairBatchSize int = 500
+
 @minValue(1)
 @maxValue(3600)
 @description('UserSync__StatementTimeoutSeconds: upper bound of every statement the monitor runs.')
@@ -169,6 +185,10 @@ module functionApp 'modules/functionapp.bicep' = {
     runbookUrl: runbookUrl
     alertSamples: alertSamples
     dailyCheckSchedule: dailyCheckSchedule
+    incrementalCheckSchedule: incrementalCheckSchedule
+    autoRepairEnabled: autoRepairEnabled
+    autoRepairMaxGhosts: autoRepairMaxGhosts
+    autoRepairBatchSize: autoRepairBatchSize
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     acsEndpoint: deployEmail ? email.outputs.endpoint : ''

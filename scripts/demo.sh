@@ -5,7 +5,8 @@
 # work: DailyCheck in the real worker process (timer) -> its queue output on user-sync-alerts ->
 # AlertDispatcher (queue trigger) -> the outbox channel -> `usersync repair` (dry run, then applied
 # in batches) -> the function app again: the resolved alerts, and its HTTP routes on loopback ->
-# `usersync check` (healthy) -> `usersync history`. The function app runs under the project's host
+# a second incident healed by auto-repair within one IncrementalCheck run (found, repaired, re-checked,
+# resolved) -> `usersync check` (healthy) -> `usersync history`. The function app runs under the project's host
 # stand-in (`usersync local`), since Azure Functions Core Tools cannot be installed here.
 # Leaves nothing behind: the cluster, Azurite and the worker are stopped and removed on exit.
 set -euo pipefail
@@ -84,7 +85,7 @@ local_app() {
     --set UserSync__Alerts__Routes__Critical=outbox --set UserSync__Alerts__Routes__Warning=outbox \
     --set UserSync__Alerts__Routes__Checks__trigger_enabled=none --set UserSync__Alerts__Routes__Checks__monitor_failed=none "$@"
 }
-local_app
+local_app --timer DailyCheck
 echo "outbox: $(find "$outbox" -type f | wc -l) file(s) written by AlertDispatcher's outbox channel"
 
 step "On-call restores the trigger as postgres (docs/runbook.md, trigger-enabled) and looks at the ghosts (masked)"
@@ -97,7 +98,7 @@ usersync repair --apply --yes --batch-size 100
 
 step "The function app again: the resolved alerts through the worker, and its HTTP routes on loopback"
 http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-local_app --serve --port "$http_port" >"$work/local.out" 2>&1 &
+local_app --timer DailyCheck --serve --port "$http_port" >"$work/local.out" 2>&1 &
 served=$!
 for _ in $(seq 1 120); do grep -q "serving until Ctrl+C" "$work/local.out" && break; kill -0 "$served" 2>/dev/null || break; sleep 0.5; done
 cat "$work/local.out"
@@ -106,6 +107,15 @@ curl -fsS "http://127.0.0.1:$http_port/api/user-sync/status" | jq '{status, ghos
 # SIGTERM, not SIGINT: a background job of a script ignores SIGINT. usersync stops the worker by its pid.
 kill -TERM "$served"; wait "$served" || true; served=""
 echo "outbox: $(find "$outbox" -type f | wc -l) file(s) now, the resolved ones included"
+
+step "Auto-repair: 3 more signups written with the trigger skipped; ONE IncrementalCheck run (every 10 minutes) heals them"
+sql -c "set session_replication_role = replica; set role supabase_auth_admin; select count(standin.sign_up('restored' || g || '@example.com')) as ghosts_written from generate_series(1, 3) g"
+before=$(find "$outbox" -name '*.txt' | wc -l)
+touch "$work/before-auto-repair"
+local_app --timer IncrementalCheck --set UserSync__AutoRepair__Enabled=true --set UserSync__AutoRepair__MaxGhosts=100
+echo "what the outbox channel received from that one run:"
+find "$outbox" -name '*.txt' -newer "$work/before-auto-repair" -print0 | xargs -0 grep -h -E '^\[|^observed:' | sed 's/^/  /'
+echo "outbox: $(find "$outbox" -name '*.txt' | wc -l) alert(s), $(($(find "$outbox" -name '*.txt' | wc -l) - before)) of them from the auto-repair run"
 
 step "usersync check: healthy"
 usersync check

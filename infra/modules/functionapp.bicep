@@ -33,6 +33,10 @@ param maskPii bool
 param runbookUrl string
 param alertSamples int
 param dailyCheckSchedule string
+param incrementalCheckSchedule string
+param autoRepairEnabled bool
+param autoRepairMaxGhosts int
+param autoRepairBatchSize int
 param maximumInstanceCount int
 param instanceMemoryMB int
 
@@ -151,6 +155,11 @@ var baseSettings = {
     UserSync__AlertSamples: string(alertSamples)
     // DailyCheck's timer reads %DailyCheckSchedule%; the app validates it at start.
     DailyCheckSchedule: dailyCheckSchedule
+    IncrementalCheckSchedule: incrementalCheckSchedule
+    // Automatic repair (AutoRepairOptions, section "UserSync:AutoRepair").
+    UserSync__AutoRepair__Enabled: autoRepairEnabled ? 'true' : 'false'
+    UserSync__AutoRepair__MaxGhosts: string(autoRepairMaxGhosts)
+    UserSync__AutoRepair__BatchSize: string(autoRepairBatchSize)
     // Alert routes (AlertRoutingOptions.Routes), limited to the configured channels.
     UserSync__Alerts__Routes__Critical: empty(criticalChannels) ? 'none' : join(criticalChannels, ',')
     UserSync__Alerts__Routes__Warning: slackConfigured ? 'slack' : 'none'

@@ -38,6 +38,33 @@ public sealed class LocalCommandTests(PostgresClusterFixture fixture, AzuriteFix
     }
 
     [Fact]
+    public async Task Local_with_timer_fires_only_that_timer_and_an_unknown_timer_is_a_usage_error_naming_it()
+    {
+        var database = await MonitoredDatabase.CreateAsync(fixture.Cluster);
+        string[] common = ["local", "--app", FunctionAppBuild.Directory, "--storage", azurite.Server.ConnectionString,
+            "--connection", database.ConnectionString, "--environment", "test", "--no-dispatch"];
+
+        var only = await Cli.RunAsync([.. common, "--timer", "IncrementalCheck"]);
+        var unknown = await Cli.RunAsync([.. common, "--timer", "HourlyCheck"]);
+
+        CliAssert.ExitCode(0, only);
+        Assert.Contains(only.StdoutLines, l => l.StartsWith("IncrementalCheck: succeeded;", StringComparison.Ordinal));
+        Assert.DoesNotContain(only.StdoutLines, l => l.StartsWith("DailyCheck:", StringComparison.Ordinal));
+        CliAssert.ExitCode(64, unknown);
+        Assert.Contains("--timer: the app has no timer function 'HourlyCheck'", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Local_with_no_timer_and_timer_is_a_usage_error()
+    {
+        var result = await Cli.RunAsync("local", "--app", FunctionAppBuild.Directory, "--storage", azurite.Server.ConnectionString,
+            "--no-timer", "--timer", "DailyCheck");
+
+        CliAssert.ExitCode(64, result);
+        Assert.Contains("--no-timer and --timer exclude each other", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Local_without_a_function_app_build_is_a_usage_error_naming_app()
     {
         var result = await Cli.RunAsync("local", "--app", Path.GetTempPath(), "--storage", azurite.Server.ConnectionString);

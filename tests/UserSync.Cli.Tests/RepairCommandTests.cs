@@ -26,6 +26,26 @@ public sealed class RepairCommandTests(PostgresClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Repair_apply_while_another_session_holds_the_repair_lock_exits_3_and_writes_nothing()
+    {
+        var db = await MonitoredDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(4);
+        await using var holder = new Npgsql.NpgsqlConnection(db.AdminConnectionString);
+        await holder.OpenAsync();
+        // PostgresUserSyncStore.RepairLockKey: the lock automatic and HTTP repairs take too.
+        await using (var take = new Npgsql.NpgsqlCommand($"select pg_advisory_lock({UserSync.Core.Store.PostgresUserSyncStore.RepairLockKey})", holder))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var result = await db.RunAsync("repair", "--apply", "--yes");
+
+        CliAssert.ExitCode(ExitCodes.CouldNotRun, result);
+        Assert.Contains("holds the repair lock; nothing was written", result.Stderr, StringComparison.Ordinal);
+        await AssertNothingWrittenAsync(db, ghosts: 4);
+    }
+
+    [Fact]
     public async Task Repair_apply_without_yes_exits_64_and_writes_nothing()
     {
         var db = await MonitoredDatabase.CreateAsync(_cluster);

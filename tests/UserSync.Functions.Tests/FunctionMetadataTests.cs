@@ -32,7 +32,7 @@ public sealed class FunctionMetadataTests
     public void The_app_indexes_exactly_the_ten_functions()
     {
         Assert.Equal(
-            ["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "RepairGhosts", "RunChecks"],
+            ["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "IncrementalCheck", "RepairGhosts", "RunChecks"],
             Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f =>
         {
@@ -82,6 +82,20 @@ public sealed class FunctionMetadataTests
         Assert.Equal(3, retry.GetProperty("maxRetryCount").GetInt32());
         Assert.Equal("00:00:10", retry.GetProperty("minimumInterval").GetString());
         Assert.Equal("00:15:00", retry.GetProperty("maximumInterval").GetString());
+    }
+
+    [Fact]
+    public void IncrementalCheck_is_a_monitored_timer_on_its_own_schedule_setting_without_a_retry_policy_and_the_alerts_queue_as_output()
+    {
+        var bindings = Bindings("IncrementalCheck");
+        var timer = Assert.Single(bindings, b => Type(b) == "timerTrigger");
+        var output = Assert.Single(bindings, b => Type(b) == "queue");
+
+        Assert.Equal(2, bindings.Count);
+        Assert.Equal("%IncrementalCheckSchedule%", timer.GetProperty("schedule").GetString());
+        Assert.True(timer.GetProperty("useMonitor").GetBoolean());
+        Assert.Equal("user-sync-alerts", output.GetProperty("queueName").GetString());
+        Assert.False(Functions.Value["IncrementalCheck"].TryGetProperty("retry", out _), "the next tick is minutes away");
     }
 
     [Fact]

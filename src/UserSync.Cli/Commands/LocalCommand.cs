@@ -38,6 +38,11 @@ public static class LocalCommand
         };
         var pastDue = new Option<bool>("--past-due") { Description = "Fire the timers with IsPastDue = true, as after a missed schedule." };
         var noTimer = new Option<bool>("--no-timer") { Description = "Do not fire the timer triggers." };
+        var timers = new Option<string[]>("--timer")
+        {
+            Description = "Fire only this timer function (repeatable), e.g. --timer IncrementalCheck; default: every timer.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var noDispatch = new Option<bool>("--no-dispatch") { Description = "Leave the queues alone." };
         var serve = new Option<bool>("--serve") { Description = "Serve the HTTP functions on 127.0.0.1 until Ctrl+C. Function keys are NOT checked." };
         var port = new Option<int>("--port") { Description = "Port for --serve.", DefaultValueFactory = _ => 7071 }.Between(1, 65535);
@@ -45,8 +50,15 @@ public static class LocalCommand
 
         var command = new Command("local", "Run the function app locally under the host stand-in: fire the timer now, dispatch the queue, serve the HTTP routes.")
         {
-            app, storage, settingsFile, set, pastDue, noTimer, noDispatch, serve, port, verbose,
+            app, storage, settingsFile, set, pastDue, noTimer, timers, noDispatch, serve, port, verbose,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(noTimer) && result.GetValue(timers) is { Length: > 0 })
+            {
+                result.AddError("--no-timer and --timer exclude each other.");
+            }
+        });
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var settings = Settings(parsed, shared, environment, storage, settingsFile, set);
@@ -97,7 +109,16 @@ public static class LocalCommand
                 var exitCode = ExitCodes.Healthy;
                 if (!parsed.GetValue(noTimer))
                 {
-                    foreach (var timer in host.Functions.Where(f => f.Description.Trigger.Is("timerTrigger")))
+                    var allTimers = host.Functions.Where(f => f.Description.Trigger.Is("timerTrigger")).ToList();
+                    var chosen = parsed.GetValue(timers) is { Length: > 0 } names ? names : allTimers.Select(t => t.Name).ToArray();
+                    if (chosen.FirstOrDefault(n => !allTimers.Any(t => string.Equals(t.Name, n, StringComparison.OrdinalIgnoreCase))) is { } unknown)
+                    {
+                        await environment.Error.WriteLineAsync(
+                            $"usersync: --timer: the app has no timer function '{unknown}' (it has: {string.Join(", ", allTimers.Select(t => t.Name))}).");
+                        return ExitCodes.Usage;
+                    }
+
+                    foreach (var timer in allTimers.Where(t => chosen.Contains(t.Name, StringComparer.OrdinalIgnoreCase)))
                     {
                         var result = await host.Timers.FireAsync(timer.Name, new TimerFire { IsPastDue = parsed.GetValue(pastDue) }, cancellationToken);
                         await environment.Out.WriteLineAsync(result.Succeeded
@@ -212,8 +233,9 @@ public static class LocalCommand
             settings["UserSync__ConnectionString"] = connection;
         }
 
-        // As in local.settings.sample.json; the host will not index DailyCheck without it.
+        // As in local.settings.sample.json; the host will not index the timers without them.
         settings.TryAdd("DailyCheckSchedule", environment.Variable("DailyCheckSchedule") ?? "0 0 2 * * *");
+        settings.TryAdd("IncrementalCheckSchedule", environment.Variable("IncrementalCheckSchedule") ?? "0 */10 * * * *");
         if (!settings.ContainsKey("UserSync__Environment"))
         {
             settings["UserSync__Environment"] = parsed.GetValue(shared.Environment) ?? environment.Variable("USERSYNC_ENVIRONMENT") ?? "local";

@@ -56,6 +56,14 @@ public static class RepairCommand
                 return ExitCodes.Healthy;
             }
 
+            await using var repairLock = await store.TryAcquireRepairLockAsync(cancellationToken);
+            if (repairLock is null)
+            {
+                await environment.Error.WriteLineAsync(
+                    "usersync: another repair (automatic, the HTTP API or another CLI) holds the repair lock; nothing was written. Try again when it has finished.");
+                return ExitCodes.CouldNotRun;
+            }
+
             var total = (await store.GetStatsAsync(cancellationToken)).GhostUsers;
             var progress = new GhostRepairProgress(0, 0, Complete: false);
             await environment.Console.Progress()

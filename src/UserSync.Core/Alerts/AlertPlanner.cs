@@ -15,16 +15,36 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
         MonitoringRun current,
         MonitoringRun? previous,
         IReadOnlyDictionary<string, IReadOnlyList<string>> samples,
+        IReadOnlyList<FailureStreak>? streaks = null) =>
+        PlanAfter(current, previous?.Checks.Where(c => !c.Passed).Select(c => c.Name).ToHashSet() ?? [], samples, streaks);
+
+    /// <summary>
+    /// The same against the checks the channels last heard failing (<paramref name="failedBefore"/>).
+    /// An incremental run (source "incremental", docs/incremental-check.md) fires what newly fails and
+    /// resolves trigger_enabled, but never repeats a check already failing (the full runs do) and never
+    /// resolves ghost_users: it examined only the new auth users, so only a full run can say the
+    /// ghosts seen before are gone.
+    /// </summary>
+    public IReadOnlyList<AlertMessage> PlanAfter(
+        MonitoringRun current,
+        IReadOnlySet<string> failedBefore,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> samples,
         IReadOnlyList<FailureStreak>? streaks = null)
     {
         ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(failedBefore);
         ArgumentNullException.ThrowIfNull(samples);
-        var failedBefore = previous?.Checks.Where(c => !c.Passed).Select(c => c.Name).ToHashSet() ?? [];
+        var incremental = current.Source == AlertSources.Incremental;
         var messages = new List<AlertMessage>();
         foreach (var check in current.Checks)
         {
             if (!check.Passed)
             {
+                if (incremental && failedBefore.Contains(check.Name))
+                {
+                    continue;
+                }
+
                 var message = Message(check.Name, check.Severity, AlertStatus.Firing, check.Observed, check.Expected,
                     current.RunId, current.CheckedAt, samples.GetValueOrDefault(check.Name) ?? []);
                 // Only a streak the previous compared run belongs to is a repeat: without it the
@@ -37,7 +57,7 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
 
                 messages.Add(message);
             }
-            else if (failedBefore.Contains(check.Name))
+            else if (failedBefore.Contains(check.Name) && !(incremental && check.Name == CheckNames.GhostUsers))
             {
                 messages.Add(Message(check.Name, check.Severity, AlertStatus.Resolved, check.Observed, check.Expected,
                     current.RunId, current.CheckedAt, []));
@@ -45,6 +65,31 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
         }
 
         return messages;
+    }
+
+    /// <summary>
+    /// What the channels have heard failing once <paramref name="run"/>'s messages are delivered:
+    /// <paramref name="failedBefore"/> with the run's results applied (an incremental pass of
+    /// ghost_users changes nothing, see <see cref="PlanAfter"/>).
+    /// </summary>
+    public static IReadOnlySet<string> FailingAfter(IReadOnlySet<string> failedBefore, MonitoringRun run)
+    {
+        ArgumentNullException.ThrowIfNull(failedBefore);
+        ArgumentNullException.ThrowIfNull(run);
+        var failing = new HashSet<string>(failedBefore, StringComparer.Ordinal);
+        foreach (var check in run.Checks)
+        {
+            if (!check.Passed)
+            {
+                failing.Add(check.Name);
+            }
+            else if (!(run.Source == AlertSources.Incremental && check.Name == CheckNames.GhostUsers))
+            {
+                failing.Remove(check.Name);
+            }
+        }
+
+        return failing;
     }
 
     /// <summary>The run could not happen at all (database unreachable, timeout): itself critical.</summary>

@@ -2,12 +2,13 @@ namespace UserSync.Core.Alerts;
 
 /// <summary>
 /// Which run sources deliver their alert messages to the channels. A delivering run compares
-/// with the newest delivering run, so a run that only prints its messages (a manual
-/// `usersync check`) never consumes a firing → resolved transition the channels must hear.
+/// with what the channels last heard of each check (user_sync.get_latest_check_states over the
+/// delivering sources), so a run that only prints its messages (a manual `usersync check`) never
+/// consumes a firing → resolved transition the channels must hear.
 /// </summary>
 public static class AlertSources
 {
-    /// <summary>The timer function (queue output binding).</summary>
+    /// <summary>The DailyCheck timer function (queue output binding): the full check.</summary>
     public const string Timer = "timer";
 
     /// <summary>POST /api/user-sync/checks/run: queues its messages (output binding) and answers with them.</summary>
@@ -16,8 +17,20 @@ public static class AlertSources
     /// <summary>`usersync check`: prints its messages, delivers nothing.</summary>
     public const string Cli = "cli";
 
-    /// <summary>The timer and the on-demand HTTP run both queue what they find.</summary>
-    public static IReadOnlyList<string> Delivering { get; } = [Timer, Http];
+    /// <summary>The IncrementalCheck timer function: only the auth users added since the last run (docs/incremental-check.md).</summary>
+    public const string Incremental = "incremental";
+
+    /// <summary>The full re-check a scheduled run records right after it repaired ghosts automatically.</summary>
+    public const string AutoRepair = "auto-repair";
+
+    /// <summary>Every source whose messages are queued for the channels.</summary>
+    public static IReadOnlyList<string> Delivering { get; } = [Timer, Http, Incremental, AutoRepair];
+
+    /// <summary>The delivering sources that run the full check (streaks and repeats are counted over these).</summary>
+    public static IReadOnlyList<string> DeliveringFull { get; } = [Timer, Http, AutoRepair];
 
     public static bool IsDelivering(string source) => Delivering.Contains(source, StringComparer.Ordinal);
+
+    /// <summary>The scheduled runs, the only ones that repair automatically (an on-demand run reports; whoever asked repairs).</summary>
+    public static bool IsScheduled(string source) => source is Timer or Incremental;
 }

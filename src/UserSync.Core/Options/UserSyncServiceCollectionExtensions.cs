@@ -16,11 +16,16 @@ public static class UserSyncServiceCollectionExtensions
             .BindConfiguration(UserSyncOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<UserSyncOptions>, UserSyncOptionsValidator>();
+        services.AddOptions<AutoRepairOptions>()
+            .BindConfiguration(AutoRepairOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AutoRepairOptions>, AutoRepairOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddUserSyncDatabase();
         services.AddSingleton(sp => new UserSyncTelemetry(
             sp.GetRequiredService<IOptions<UserSyncOptions>>().Value.Environment,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<AutoRepairer>();
         services.AddSingleton<CheckRunner>();
         return services;
     }

@@ -8,6 +8,13 @@ public interface IUserSyncStore
     /// <summary>A session-level advisory lock that only one check run holds at a time; null when another run holds it.</summary>
     Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The repair lock: a session-level advisory lock (another key than the run lock) that every
+    /// applying repair holds, automatic or manual (CLI, HTTP), in every process on the database;
+    /// null when another repair holds it.
+    /// </summary>
+    Task<IAsyncDisposable?> TryAcquireRepairLockAsync(CancellationToken cancellationToken);
+
     Task<MonitoringRun?> GetLatestRunAsync(CancellationToken cancellationToken);
 
     /// <summary>The newest run recorded by one of <paramref name="sources"/>.</summary>
@@ -20,6 +27,15 @@ public interface IUserSyncStore
     Task<IReadOnlyList<FailureStreak>> GetFailureStreaksAsync(IReadOnlyList<string>? sources, CancellationToken cancellationToken);
 
     Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The incremental check (user_sync.record_incremental_check): only the auth rows added since
+    /// the last run's mark; recorded with source "incremental", its checks ghost_users and trigger_enabled.
+    /// </summary>
+    Task<MonitoringRun> RecordIncrementalRunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Per check, its newest result among runs of <paramref name="sources"/> (user_sync.get_latest_check_states).</summary>
+    Task<IReadOnlyList<CheckState>> GetLatestCheckStatesAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken);
 
     Task<SyncStats> GetStatsAsync(CancellationToken cancellationToken);
 

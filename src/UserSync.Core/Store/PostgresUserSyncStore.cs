@@ -11,17 +11,26 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
     // One fixed key for the whole monitor ("USYNC1" in ASCII), so every host contends for the same lock.
     private const long RunLockKey = 0x5553_594E_4331;
 
+    /// <summary>The repair lock's advisory lock key ("USYNR1"): automatic and manual repairs, from any host, take turns.</summary>
+    public const long RepairLockKey = 0x5553_594E_5231;
+
     private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
-    public async Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken)
+    public Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken) =>
+        TryAcquireLockAsync(RunLockKey, cancellationToken);
+
+    public Task<IAsyncDisposable?> TryAcquireRepairLockAsync(CancellationToken cancellationToken) =>
+        TryAcquireLockAsync(RepairLockKey, cancellationToken);
+
+    private async Task<IAsyncDisposable?> TryAcquireLockAsync(long key, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
         try
         {
             var acquired = await connection.ExecuteScalarAsync<bool>(
-                new CommandDefinition("select pg_try_advisory_lock(@key)", new { key = RunLockKey }, cancellationToken: cancellationToken));
+                new CommandDefinition("select pg_try_advisory_lock(@key)", new { key }, cancellationToken: cancellationToken));
             if (acquired)
             {
-                return new RunLock(connection);
+                return new AdvisoryLock(connection, key);
             }
         }
         catch
@@ -52,6 +61,16 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
     public async Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken) =>
         (await QueryAsync<MonitoringLogRow>("select * from user_sync.record_user_sync_metrics(@source)", new { source }, cancellationToken))
         .Single().ToRun();
+
+    public async Task<MonitoringRun> RecordIncrementalRunAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync<MonitoringLogRow>("select * from user_sync.record_incremental_check()", null, cancellationToken))
+        .Single().ToRun();
+
+    public async Task<IReadOnlyList<CheckState>> GetLatestCheckStatesAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken) =>
+        (await QueryAsync<CheckStateRow>(
+            "select check_name as checkname, passed, checked_at as checkedat, run_id as runid, source from user_sync.get_latest_check_states(@sources)",
+            new { sources = sources.ToArray() }, cancellationToken))
+        .Select(r => new CheckState(r.CheckName, r.Passed, Utc(r.CheckedAt), r.RunId, r.Source)).ToList();
 
     public async Task<SyncStats> GetStatsAsync(CancellationToken cancellationToken) =>
         (await QueryAsync<StatsRow>("select * from user_sync.get_user_sync_stats()", null, cancellationToken))
@@ -101,14 +120,14 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
 
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => connections.OpenAsync(cancellationToken);
 
-    private sealed class RunLock(NpgsqlConnection connection) : IAsyncDisposable
+    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
     {
         // Closing the session releases the lock even if the unlock below never runs.
         public async ValueTask DisposeAsync()
         {
             try
             {
-                await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key = RunLockKey });
+                await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key });
             }
             catch (NpgsqlException)
             {
@@ -180,6 +199,15 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
         public Guid Id { get; set; }
         public string? Email { get; set; }
         public DateTime? CreatedAt { get; set; }
+    }
+
+    private sealed class CheckStateRow
+    {
+        public string CheckName { get; set; } = "";
+        public bool Passed { get; set; }
+        public DateTime CheckedAt { get; set; }
+        public Guid RunId { get; set; }
+        public string Source { get; set; } = "";
     }
 
     private sealed class StreakRow

@@ -20,6 +20,8 @@ public sealed class UserSyncTelemetry : IDisposable
     private readonly Counter<long> _checkRuns;
     private readonly Counter<long> _alertsDelivered;
     private readonly Counter<long> _heartbeat;
+    private readonly Counter<long> _repairs;
+    private readonly Counter<long> _autoRepairRefused;
     private readonly KeyValuePair<string, object?> _environment;
     private readonly object _gate = new();
     private MonitoringRun? _latest;
@@ -36,6 +38,8 @@ public sealed class UserSyncTelemetry : IDisposable
         _checkRuns = _meter.CreateCounter<long>("usersync.check.runs", "{run}", "Check runs by outcome.");
         _alertsDelivered = _meter.CreateCounter<long>("usersync.alerts.delivered", "{alert}", "Alert deliveries by channel and outcome.");
         _heartbeat = _meter.CreateCounter<long>("usersync.heartbeat", "{beat}", "One per check attempt, whatever its outcome: its absence means the monitor is not running.");
+        _repairs = _meter.CreateCounter<long>("usersync.repairs", "{user}", "Ghost users given a profile by a repair, by mode (automatic or manual).");
+        _autoRepairRefused = _meter.CreateCounter<long>("usersync.auto_repair.refused", "{run}", "Runs that found ghosts which auto-repair left to a person (trigger not enabled, above the ceiling, another repair running).");
     }
 
     public static ActivitySource Source { get; } = new(ActivitySourceName);
@@ -45,9 +49,12 @@ public sealed class UserSyncTelemetry : IDisposable
         ArgumentNullException.ThrowIfNull(outcome);
         var kind = OutcomeName(outcome.Kind);
         _heartbeat.Add(1, _environment);
-        _checkRuns.Add(1, _environment, new("outcome", kind), new("status", outcome.Run?.Status.ToString().ToLowerInvariant() ?? "none"));
-        _checkDuration.Record(duration.TotalMilliseconds, _environment, new("outcome", kind));
-        if (outcome.Run is { } run)
+        var scope = outcome.Run?.Source == Alerts.AlertSources.Incremental ? "incremental" : "full";
+        _checkRuns.Add(1, _environment, new("outcome", kind), new("status", outcome.Latest?.Status.ToString().ToLowerInvariant() ?? "none"),
+            new("scope", scope));
+        _checkDuration.Record(duration.TotalMilliseconds, _environment, new("outcome", kind), new("scope", scope));
+        // The gauges describe the whole database: only a full run (or the re-check) measured it.
+        if (outcome.Latest is { } run && run.Source != Alerts.AlertSources.Incremental)
         {
             lock (_gate)
             {
@@ -55,6 +62,17 @@ public sealed class UserSyncTelemetry : IDisposable
             }
         }
     }
+
+    /// <summary>Ghost users repaired: <paramref name="automatic"/> by auto-repair, else by a person (CLI, HTTP).</summary>
+    public void RecordRepair(long repaired, bool automatic)
+    {
+        if (repaired > 0)
+        {
+            _repairs.Add(repaired, _environment, new("mode", automatic ? "automatic" : "manual"));
+        }
+    }
+
+    public void RecordAutoRepairRefused() => _autoRepairRefused.Add(1, _environment);
 
     public void RecordDelivery(string channel, bool delivered) =>
         _alertsDelivered.Add(1, _environment, new("channel", channel), new("outcome", delivered ? "delivered" : "failed"));

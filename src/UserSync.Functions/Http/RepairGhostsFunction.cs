@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using UserSync.Core.Alerts;
 using UserSync.Core.Store;
+using UserSync.Core.Telemetry;
 
 namespace UserSync.Functions.Http;
 
@@ -11,9 +12,10 @@ namespace UserSync.Functions.Http;
 /// batches, one audited transaction each, and stops starting batches after <see cref="RepairBudget"/>
 /// so the request ends well inside functionTimeout; "complete": false says to call again. A
 /// database failure part way is a 503 that says how many were repaired before it. A rejected body
-/// records and changes nothing.
+/// records and changes nothing. An apply holds the repair lock, which automatic repairs and the CLI
+/// take too: while another repair holds it the answer is 409 and nothing is written.
 /// </summary>
-public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider clock)
+public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider clock, UserSyncTelemetry? telemetry = null)
 {
     public const int MaxBatch = 100_000;
 
@@ -45,9 +47,17 @@ public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider cloc
                 preview.Select(u => new RepairPreviewUser(PiiMasker.ShortenId(u.UserId), u.CreatedAt)).ToList()));
         }
 
+        await using var repairLock = await store.TryAcquireRepairLockAsync(cancellationToken);
+        if (repairLock is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A repair is already running",
+                detail: "Another repair (automatic, the CLI or another call) holds the repair lock; nothing was written. Try again when it has finished.");
+        }
+
         var started = clock.GetTimestamp();
         var progress = await GhostRepair.RepairAllAsync(store, body.BatchSize, RequestedBy,
             mayStartBatch: () => clock.GetElapsedTime(started) < RepairBudget, onBatch: null, cancellationToken);
+        telemetry?.RecordRepair(progress.Repaired, automatic: false);
         if (progress.StoppedBy is { } reason)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The repair stopped part way",

@@ -48,11 +48,12 @@ internal sealed class MonitorDatabase
         .AddUserSyncDatabase()
         .BuildServiceProvider();
 
-    public CheckRunner Runner(IUserSyncStore store, int statementTimeoutSeconds = 60) => new(
+    public CheckRunner Runner(IUserSyncStore store, int statementTimeoutSeconds = 60, AutoRepairOptions? autoRepair = null) => new(
         store,
         Microsoft.Extensions.Options.Options.Create(Options(statementTimeoutSeconds)),
         TimeProvider.System,
-        NullLogger<CheckRunner>.Instance);
+        NullLogger<CheckRunner>.Instance,
+        autoRepair: autoRepair is null ? null : new AutoRepairer(store, Microsoft.Extensions.Options.Options.Create(autoRepair), TimeProvider.System));
 
     /// <summary>Signups the trigger did not see (a data-only restore): auth rows without profiles.</summary>
     public Task AddGhostsAsync(int count, string prefix = "ghost") => Cluster.ExecuteAsync(Name, $$"""
@@ -63,9 +64,9 @@ internal sealed class MonitorDatabase
         """);
 
     /// <summary>Ordinary signups: the trigger creates their profiles.</summary>
-    public Task AddUsersAsync(int count) => Cluster.ExecuteAsync(Name, $"""
+    public Task AddUsersAsync(int count, string prefix = "user") => Cluster.ExecuteAsync(Name, $"""
         set role supabase_auth_admin;
-        select standin.sign_up('user' || g || '@example.com') from generate_series(1, {count}) g;
+        select standin.sign_up('{prefix}' || g || '@example.com') from generate_series(1, {count}) g;
         """);
 
     /// <summary>Profiles whose auth row is gone (inserted with the foreign key's trigger skipped).</summary>

@@ -119,25 +119,24 @@ public sealed class CheckRunnerTests
     }
 
     [Fact]
-    public async Task A_completed_run_plans_alerts_against_the_previous_run()
+    public async Task A_completed_run_plans_alerts_against_what_the_channels_last_heard()
     {
-        var previous = TestRuns.WithFailing(CheckNames.TriggerEnabled);
-        StoreRecords(TestRuns.WithFailing(), previous);
+        StoreRecords(TestRuns.WithFailing(), states: [State(CheckNames.TriggerEnabled, passed: false)]);
 
-        var outcome = await Runner().RunAsync("test", CancellationToken.None);
+        var outcome = await Runner().RunAsync(AlertSources.Timer, CancellationToken.None);
 
         var alert = Assert.Single(outcome.Alerts);
         Assert.Equal((CheckNames.TriggerEnabled, AlertStatus.Resolved), (alert.Check, alert.Status));
     }
 
     [Fact]
-    public async Task A_timer_run_compares_with_the_newest_delivering_run_not_with_a_later_cli_run()
+    public async Task A_timer_run_compares_with_the_check_states_of_the_delivering_runs_not_with_a_later_cli_run()
     {
         StoreRecords(TestRuns.WithFailing());
         _store.Setup(s => s.GetLatestRunAsync(It.IsAny<CancellationToken>())).ReturnsAsync(TestRuns.WithFailing());
-        _store.Setup(s => s.GetLatestRunFromAsync(
+        _store.Setup(s => s.GetLatestCheckStatesAsync(
                 It.Is<IReadOnlyList<string>>(sources => sources.SequenceEqual(AlertSources.Delivering)), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(TestRuns.WithFailing(CheckNames.GhostUsers));
+            .ReturnsAsync([State(CheckNames.GhostUsers, passed: false)]);
 
         var outcome = await Runner().RunAsync(AlertSources.Timer, CancellationToken.None);
 
@@ -146,12 +145,10 @@ public sealed class CheckRunnerTests
     }
 
     [Fact]
-    public async Task A_cli_run_compares_with_the_newest_run_of_any_source()
+    public async Task A_cli_run_compares_with_the_newest_full_run_of_any_source()
     {
-        StoreRecords(TestRuns.WithFailing());
+        StoreRecords(TestRuns.WithFailing(), states: [State(CheckNames.GhostUsers, passed: false)]);
         _store.Setup(s => s.GetLatestRunAsync(It.IsAny<CancellationToken>())).ReturnsAsync(TestRuns.WithFailing(CheckNames.TriggerEnabled));
-        _store.Setup(s => s.GetLatestRunFromAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(TestRuns.WithFailing(CheckNames.GhostUsers));
 
         var outcome = await Runner().RunAsync(AlertSources.Cli, CancellationToken.None);
 
@@ -172,11 +169,14 @@ public sealed class CheckRunnerTests
         Assert.Equal(["0123abcd j***@example.com"], Assert.Single(outcome.Alerts).Samples);
     }
 
-    private void StoreRecords(MonitoringRun run, MonitoringRun? previous = null)
+    internal static CheckState State(string check, bool passed, string source = AlertSources.Timer) =>
+        new(check, passed, TestRuns.CheckedAt.AddDays(-1), Guid.NewGuid(), source);
+
+    private void StoreRecords(MonitoringRun run, MonitoringRun? previous = null, IReadOnlyList<CheckState>? states = null)
     {
         _store.Setup(s => s.TryAcquireRunLockAsync(It.IsAny<CancellationToken>())).ReturnsAsync(_lock.Object);
         _store.Setup(s => s.GetLatestRunAsync(It.IsAny<CancellationToken>())).ReturnsAsync(previous);
-        _store.Setup(s => s.GetLatestRunFromAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(previous);
+        _store.Setup(s => s.GetLatestCheckStatesAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(states ?? []);
         _store.Setup(s => s.RecordRunAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(run);
         _store.Setup(s => s.GetGhostsAsync(It.IsAny<int>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         _store.Setup(s => s.GetOrphansAsync(It.IsAny<int>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);

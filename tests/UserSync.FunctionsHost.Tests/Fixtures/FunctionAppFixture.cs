@@ -109,11 +109,26 @@ public abstract class FunctionAppFixture : IAsyncLifetime
     /// <summary>What the database holds before the worker starts.</summary>
     protected virtual Task PrepareAsync(MonitoredDatabase database) => Task.CompletedTask;
 
+    /// <summary>Settings a fixture adds to (or overrides in) the common ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     /// <summary>The app settings, as the host gives them to the worker (environment variables).</summary>
-    private Dictionary<string, string?> Settings() => new()
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = CommonSettings();
+        foreach (var (name, value) in ExtraSettings)
+        {
+            settings[name] = value;
+        }
+
+        return settings;
+    }
+
+    private Dictionary<string, string?> CommonSettings() => new()
     {
         ["AzureWebJobsStorage"] = Azurite.ConnectionString,
         ["DailyCheckSchedule"] = "0 0 2 * * *",
+        ["IncrementalCheckSchedule"] = "0 */10 * * * *",
         ["UserSync__ConnectionString"] = Database.ConnectionString,
         ["UserSync__Environment"] = "test",
         ["UserSync__Alerts__Routes__Critical"] = "email,slack",
