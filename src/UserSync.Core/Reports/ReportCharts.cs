@@ -1,5 +1,6 @@
 using OxyPlot;
 using OxyPlot.Axes;
+using OxyPlot.Legends;
 using OxyPlot.Series;
 
 namespace UserSync.Core.Reports;
@@ -22,7 +23,7 @@ public static class ReportCharts
     public static string GhostsPerDay(SuccessReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var model = Model("Ghost users (largest count a run saw, per day)", "ghosts", 0, Math.Max(1, report.Daily.Select(d => Math.Max(d.MaxGhosts, d.MaxOrphans)).DefaultIfEmpty(0).Max()) * 1.15);
+        var model = Model("Ghost users and orphaned profiles (largest count a run saw, per day)", "users", 0, Math.Max(1, report.Daily.Select(d => Math.Max(d.MaxGhosts, d.MaxOrphans)).DefaultIfEmpty(0).Max()) * 1.15);
         var ghosts = new StairStepSeries { Title = "ghosts", Color = OxyColor.FromRgb(0xc0, 0x39, 0x2b), StrokeThickness = 2 };
         var orphans = new StairStepSeries { Title = "orphans", Color = OxyColor.FromRgb(0xe6, 0x7e, 0x22), StrokeThickness = 1.5, LineStyle = LineStyle.Dash };
         foreach (var day in report.Daily)
@@ -31,9 +32,17 @@ public static class ReportCharts
             orphans.Points.Add(new DataPoint(DayNumber(report, day), day.MaxOrphans));
         }
 
+        // A stair step ends at its last point: one more closes the last day.
+        if (report.Daily.Count > 0)
+        {
+            ghosts.Points.Add(new DataPoint(report.Daily.Count + 1, report.Daily[^1].MaxGhosts));
+            orphans.Points.Add(new DataPoint(report.Daily.Count + 1, report.Daily[^1].MaxOrphans));
+        }
+
         model.Series.Add(ghosts);
         model.Series.Add(orphans);
-        return Svg(model);
+        model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendPlacement = LegendPlacement.Inside });
+        return Svg(model, "ghosts");
     }
 
     /// <summary>The trigger's uptime per day as the runs saw it, in percent.</summary>
@@ -57,7 +66,7 @@ public static class ReportCharts
         }
 
         model.Series.Add(uptime);
-        return Svg(model);
+        return Svg(model, "uptime");
     }
 
     private static PlotModel Model(string title, string unit, double min, double max)
@@ -84,6 +93,7 @@ public static class ReportCharts
         {
             Position = AxisPosition.Left,
             Title = unit,
+            AxisTitleDistance = 8,
             Minimum = min,
             Maximum = max,
             MajorGridlineStyle = LineStyle.Dot,
@@ -93,5 +103,8 @@ public static class ReportCharts
 
     private static double DayNumber(SuccessReport report, DailyPoint day) => day.Day.DayNumber - report.Daily[0].Day.DayNumber + 1;
 
-    private static string Svg(PlotModel model) => SvgExporter.ExportToString(model, Width, Height, isDocument: false);
+    // Both charts sit in one document: each gets its own clip-path ids.
+    private static string Svg(PlotModel model, string id) => SvgExporter.ExportToString(model, Width, Height, isDocument: false)
+        .Replace("id=\"clipPath", $"id=\"{id}-clipPath", StringComparison.Ordinal)
+        .Replace("url(#clipPath", $"url(#{id}-clipPath", StringComparison.Ordinal);
 }

@@ -37,8 +37,8 @@ public static class ReportTables
         yield return ["Runs", $"{report.Runs.Total}{sources}"];
         yield return ["Incidents", $"{report.Incidents.Count} ({report.Incidents.Count(i => i.ResolvedAt is null)} still open)"];
         yield return ["Ghost-minutes", report.GhostMinutes.ToString("0.##", ReportFormat.Culture)];
-        yield return ["Repairs, manual", $"{report.Repairs.ManualBatches} batches, {report.Repairs.ManualUsers} users"];
-        yield return ["Repairs, automatic", $"{report.Repairs.AutomaticBatches} batches, {report.Repairs.AutomaticUsers} users"];
+        yield return ["Repairs, manual", $"{Count(report.Repairs.ManualBatches, "batch", "batches")}, {Count(report.Repairs.ManualUsers, "user", "users")}"];
+        yield return ["Repairs, automatic", $"{Count(report.Repairs.AutomaticBatches, "batch", "batches")}, {Count(report.Repairs.AutomaticUsers, "user", "users")}"];
         yield return ["Self-service profiles", report.Repairs.SelfServiceProfiles.ToString(ReportFormat.Culture)];
         yield return ["Alerts in the ledger", $"{report.Alerts.Alerts} ({report.Alerts.Firing} firing, {report.Alerts.Resolved} resolved)"];
         foreach (var channel in report.Alerts.Channels)
@@ -46,6 +46,8 @@ public static class ReportTables
             yield return [$"Deliveries, {channel.Channel}", $"{channel.Delivered} delivered, {channel.NotDelivered} not delivered, {channel.Retried} retried"];
         }
     }
+
+    private static string Count(long n, string one, string many) => $"{n.ToString(ReportFormat.Culture)} {(n == 1 ? one : many)}";
 
     public static IReadOnlyList<string> IncidentHeader { get; } =
         ["check", "severity", "started (UTC)", "resolved (UTC)", "runs", "max ghosts", "time to detect", "time to resolve",

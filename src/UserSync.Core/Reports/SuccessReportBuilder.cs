@@ -254,12 +254,12 @@ public static class SuccessReportBuilder
         new("trigger_uptime", "Trigger uptime", "100 %",
             trigger.Uptime is { } up ? $"{ReportFormat.Percent(up)} of {ReportFormat.Duration(trigger.ObservedMinutes)} observed" : "not observed",
             trigger.Uptime is { } u ? u >= 1 : null),
-        TimeObjective("mttd", "Mean time to detect", ttd, "no ghost incident began"),
-        TimeObjective("mttr", "Mean time to resolve", ttr, "no incident resolved"),
+        TimeObjective("mttd", "Mean time to detect", "< 24 h", ttd, "no ghost incident began"),
+        TimeObjective("mttr", "Mean time to resolve", "< 30 min", ttr, "no incident resolved"),
         new("false_positive_rate", "False-positive rate (alerts resolved without a repair)", $"< {ReportFormat.Percent(FalsePositiveTarget)}",
             noise.Rate is { } rate
-                ? $"{ReportFormat.Percent(rate)} ({noise.ResolvedWithoutRepair} of {noise.Resolved} resolved ghost incidents)"
-                : "no ghost incident resolved",
+                ? $"{ReportFormat.Percent(rate)} ({noise.ResolvedWithoutRepair} of {noise.Resolved} resolved ghost and count incidents)"
+                : "no ghost or count incident resolved",
             noise.Met),
     ];
 
@@ -270,8 +270,8 @@ public static class SuccessReportBuilder
         : $"max {zero.MaxSeen}; 0 in {zero.RunsAtZero} of {zero.Runs} runs ({ReportFormat.Percent(zero.ShareAtZero!.Value)})",
         zero.Runs == 0 ? null : zero.MaxSeen == 0);
 
-    private static Objective TimeObjective(string key, string name, MeanTime time, string none) => new(
-        key, name, $"< {ReportFormat.Duration(time.TargetMinutes)}",
+    private static Objective TimeObjective(string key, string name, string target, MeanTime time, string none) => new(
+        key, name, target,
         time.MeanMinutes is { } mean
             ? $"{ReportFormat.Duration(mean)} over {time.Incidents} incident{(time.Incidents == 1 ? "" : "s")} (max {ReportFormat.Duration(time.MaxMinutes!.Value)})"
             : none,
