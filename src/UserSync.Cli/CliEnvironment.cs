@@ -11,6 +11,9 @@ public sealed class CliEnvironment(TextWriter stdout, TextWriter stderr, Func<st
 
     public Func<string, string?> Variable { get; } = variable;
 
+    /// <summary>What "now" is for the commands (the report's current month and observed-until); tests pass a fixed one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Tables and progress bars; plain text when the output is not a terminal.</summary>
     public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
     {
