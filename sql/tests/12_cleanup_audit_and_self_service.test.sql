@@ -5,7 +5,7 @@
 -- Runs as the superuser (supabase_admin). User ids: 0c000000-0000-0000-0000-0000000000NN.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(27);
+select plan(30);
 
 grant usage on schema extensions to user_sync_monitor;
 create temp table baseline on commit drop as
@@ -20,7 +20,7 @@ select standin.sign_up('g' || g || '@example.com', '{"full_name": "G"}', now(), 
 reset role;
 set local session_replication_role = origin;
 select * from user_sync.repair_ghost_users(2, false, null);
-select * from user_sync.repair_ghost_users(2, false, '0c000000-0000-0000-0000-000000000002');
+select * from user_sync.repair_ghost_users(2, false, '0c000000-0000-0000-0000-000000000002', 'cli');
 
 -- Audit pages, as the monitor.
 set local role user_sync_monitor;
@@ -30,6 +30,12 @@ select results_eq($$select action, affected_count, affected_ids, (details ->> 'b
                            ('backfill_ghost_users', 2, array['0c000000-0000-0000-0000-000000000001', '0c000000-0000-0000-0000-000000000002']::uuid[], 2)$$,
                   'the monitor reads the audit rows newest first: action, count, ids and batch size');
 select is((select performed_by from user_sync.get_cleanup_audit(1)), session_user::text, 'each row says who repaired (the login)');
+select results_eq($$select details ->> 'requested_by' from user_sync.get_cleanup_audit(2) a, baseline where a.id > baseline.audit_max_id$$,
+                  $$values ('cli'::text), (null)$$,
+                  'each row says who asked when the caller said so (requested_by), and nothing when it did not');
+select throws_ok($$select * from user_sync.repair_ghost_users(2, false, null, '  ')$$, '22023', null, 'a blank requested_by is rejected');
+select throws_ok($$select * from user_sync.repair_ghost_users(2, false, null, repeat('x', 201))$$, '22023', null,
+                 'a requested_by longer than 200 characters is rejected');
 select is((select count(*)::int from user_sync.get_cleanup_audit(1, (select max(id) from user_sync.get_cleanup_audit(1)))), 1,
           'the next page starts before the smallest id of the previous one');
 select is_empty($$select from user_sync.get_cleanup_audit(10, 1)$$, 'a page before the first id is empty');

@@ -49,7 +49,7 @@ public static class ExampleMonth
     public static IReadOnlyList<(DateTimeOffset At, string Action, int Users, string? RequestedBy)> Audit { get; } =
     [
         (At(11, 5, 2, 1), "backfill_ghost_users", 4, "auto-repair"),
-        (At(11, 12, 9, 20), "backfill_ghost_users", 3, null),
+        (At(11, 12, 9, 20), "backfill_ghost_users", 3, "cli"),
         (At(11, 18, 14, 0), "self_service_profile", 1, null),
         (At(12, 1, 3, 0), "backfill_ghost_users", 2, "auto-repair"), // after the month: not in its figures
     ];

@@ -28,6 +28,7 @@ public sealed class AuditCommandTests(PostgresClusterFixture fixture)
         {
             Assert.Equal("backfill_ghost_users", e.GetProperty("action").GetString());
             Assert.Equal(db.Login, e.GetProperty("performedBy").GetString());
+            Assert.Equal("cli", e.GetProperty("requestedBy").GetString());
             Assert.Equal(3, e.GetProperty("batchSize").GetInt32());
             Assert.All(e.GetProperty("affectedIds").EnumerateArray(), id => Assert.Matches("^[0-9a-f]{8}$", id.GetString()));
         });

@@ -23,15 +23,16 @@ public sealed class FunctionMetadataTests
         { "GetStats", "get", "user-sync/stats", "Function" },
         { "GetHistory", "get", "user-sync/history", "Function" },
         { "GetGhosts", "get", "user-sync/ghosts", "Function" },
+        { "GetAudit", "get", "user-sync/audit", "Function" },
         { "RunChecks", "post", "user-sync/checks/run", "Function" },
         { "RepairGhosts", "post", "user-sync/repair", "Admin" },
     };
 
     [Fact]
-    public void The_app_indexes_exactly_the_nine_functions()
+    public void The_app_indexes_exactly_the_ten_functions()
     {
         Assert.Equal(
-            ["AlertDispatcher", "DailyCheck", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "RepairGhosts", "RunChecks"],
+            ["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "RepairGhosts", "RunChecks"],
             Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f =>
         {

@@ -246,6 +246,43 @@ public sealed class HttpFunctionsTests(PostgresClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Audit_lists_the_repairs_newest_first_with_who_asked_and_short_ids_and_pages_with_nextBefore()
+    {
+        var db = await MonitoredDatabase.CreateAsync(_cluster);
+        var ghosts = await db.AddGhostsAsync(5);
+        await using var app = TestApp.Create(db.ConnectionString);
+        await app.ExecuteAsync(await app.Function<RepairGhostsFunction>().RunAsync(
+            app.Request("POST", "/api/user-sync/repair", Encoding.UTF8.GetBytes("""{"apply": true, "batchSize": 2}""")), default));
+        var functions = app.Function<StatusFunctions>();
+
+        var first = await app.ExecuteAsync(await functions.GetAuditAsync(app.Request("GET", "/api/user-sync/audit?limit=2"), default));
+
+        var page = Ok(first);
+        Assert.Equal(["entries", "nextBefore"], PropertyNames(page));
+        var entries = page.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal([1, 2], entries.Select(e => e.GetProperty("affectedCount").GetInt32()));
+        Assert.All(entries, e =>
+        {
+            Assert.Equal(
+                ["action", "affectedCount", "affectedIds", "application", "batchSize", "id", "performedAt", "performedBy", "requestedBy"],
+                PropertyNames(e));
+            Assert.Equal("backfill_ghost_users", e.GetProperty("action").GetString());
+            Assert.Equal(RepairGhostsFunction.RequestedBy, e.GetProperty("requestedBy").GetString());
+            Assert.Equal(db.Login, e.GetProperty("performedBy").GetString());
+            Assert.All(e.GetProperty("affectedIds").EnumerateArray(), id => Assert.Matches("^[0-9a-f]{8}$", id.GetString()));
+        });
+        Assert.All(ghosts, email => Assert.DoesNotContain(email, first.Body, StringComparison.OrdinalIgnoreCase));
+        var nextBefore = page.GetProperty("nextBefore").GetInt64();
+        Assert.Equal(entries[^1].GetProperty("id").GetInt64(), nextBefore);
+
+        var last = Ok(await app.ExecuteAsync(await functions.GetAuditAsync(
+            app.Request("GET", $"/api/user-sync/audit?limit=2&before={nextBefore}"), default)));
+
+        Assert.Equal([2], last.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("affectedCount").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, last.GetProperty("nextBefore").ValueKind);
+    }
+
+    [Fact]
     public async Task Repair_without_a_body_is_a_dry_run_that_writes_nothing()
     {
         var db = await MonitoredDatabase.CreateAsync(_cluster);

@@ -38,6 +38,16 @@ public sealed class HttpValidationTests(PostgresClusterFixture fixture)
         { $"/api/user-sync/ghosts?after={ValidCursor}%3D%3D", "after" }, // padded
         { $"/api/user-sync/ghosts?after={ValidCursor}&after={ValidCursor}", "after" },
         { "/api/user-sync/ghosts?after=fT4vEExbSmmfhx4t!EtaaQ", "after" }, // not base64
+        { "/api/user-sync/audit?limit=0", "limit" },
+        { "/api/user-sync/audit?limit=1001", "limit" },
+        { "/api/user-sync/audit?limit=ten", "limit" },
+        { "/api/user-sync/audit?before=0", "before" },
+        { "/api/user-sync/audit?before=-4", "before" },
+        { "/api/user-sync/audit?before=abc", "before" },
+        { "/api/user-sync/audit?before=", "before" },
+        { "/api/user-sync/audit?before=1.5", "before" },
+        { "/api/user-sync/audit?before=99999999999999999999", "before" },
+        { "/api/user-sync/audit?before=3&before=4", "before" },
     };
 
     public static TheoryData<string, byte[], string> BadRepairBodies => new()
@@ -103,9 +113,12 @@ public sealed class HttpValidationTests(PostgresClusterFixture fixture)
         var functions = app.Function<StatusFunctions>();
         var request = app.Request("GET", uri);
 
-        IResult result = uri.Contains("/history", StringComparison.Ordinal)
-            ? await functions.GetHistoryAsync(request, default)
-            : await functions.GetGhostsAsync(request, default);
+        IResult result = uri.Split('?')[0] switch
+        {
+            "/api/user-sync/history" => await functions.GetHistoryAsync(request, default),
+            "/api/user-sync/audit" => await functions.GetAuditAsync(request, default),
+            _ => await functions.GetGhostsAsync(request, default),
+        };
 
         AssertValidationProblem(field, await app.ExecuteAsync(result));
         Assert.Equal(before, await db.WritesAsync());

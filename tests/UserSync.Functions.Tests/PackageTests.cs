@@ -50,7 +50,7 @@ public sealed class PackageTests(PostgresClusterFixture fixture, FunctionPackage
             .EnumerateArray().Select(e => e.GetProperty("hintPath").GetString()!).ToList();
         var worker = Json.Parse(File.ReadAllText(Path.Combine(package.ExtractedDirectory, "worker.config.json"))).GetProperty("description");
 
-        Assert.Equal(["AlertDispatcher", "DailyCheck", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "RepairGhosts", "RunChecks"], functions);
+        Assert.Equal(["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "RepairGhosts", "RunChecks"], functions);
         Assert.NotEmpty(hints);
         Assert.All(hints, hint => Assert.True(File.Exists(Path.Combine(package.ExtractedDirectory, hint)), $"{hint} is not in the zip"));
         Assert.True(File.Exists(Path.Combine(package.ExtractedDirectory, worker.GetProperty("defaultWorkerPath").GetString()!)));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using UserSync.Core.Alerts;
+using UserSync.Core.Checks;
 
 namespace UserSync.Cli.Commands;
 
@@ -34,34 +35,25 @@ public static class AuditCommand
         {
             // The audit log holds no email; its ids are shortened below whatever the masking setting.
             await using var database = shared.Database(parsed, environment);
-            var page = await database.Store.GetCleanupAuditAsync(parsed.GetValue(limit), parsed.GetValue(before), cancellationToken);
-            long? next = page.Count == parsed.GetValue(limit) ? page[^1].Id : null;
-            var rows = page.Select(e => new
-            {
-                id = e.Id,
-                action = e.Action,
-                performedAt = e.PerformedAt,
-                performedBy = e.PerformedBy,
-                application = e.Application,
-                affectedCount = e.AffectedCount,
-                affectedIds = e.AffectedIds.Select(PiiMasker.ShortenId).ToList(),
-                batchSize = e.BatchSize,
-            }).ToList();
+            var page = CleanupAuditPage.From(
+                await database.Store.GetCleanupAuditAsync(parsed.GetValue(limit), parsed.GetValue(before), cancellationToken),
+                parsed.GetValue(limit));
+            var (rows, next) = (page.Entries, page.NextBefore);
 
             if (parsed.GetValue(json))
             {
-                await environment.Out.WriteLineAsync(AlertJson.Serialize(new { entries = rows, nextBefore = next }));
+                await environment.Out.WriteLineAsync(AlertJson.Serialize(page));
                 return ExitCodes.Healthy;
             }
 
             var table = new Table().AddColumn("id").AddColumn("at (UTC)").AddColumn("action").AddColumn("by")
-                .AddColumn("application").AddColumn(new TableColumn("users").RightAligned()).AddColumn("ids");
+                .AddColumn("asked by").AddColumn("application").AddColumn(new TableColumn("users").RightAligned()).AddColumn("ids");
             foreach (var row in rows)
             {
-                var ids = string.Join(" ", row.affectedIds.Take(IdsShown)) + (row.affectedIds.Count > IdsShown ? " …" : "");
-                table.AddRow(row.id.ToString(Render.Culture), row.performedAt.ToString("yyyy-MM-dd HH:mm:ss", Render.Culture),
-                    Markup.Escape(row.action), Markup.Escape(row.performedBy), Markup.Escape(row.application),
-                    row.affectedCount.ToString(Render.Culture), Markup.Escape(ids));
+                var ids = string.Join(" ", row.AffectedIds.Take(IdsShown)) + (row.AffectedIds.Count > IdsShown ? " …" : "");
+                table.AddRow(row.Id.ToString(Render.Culture), row.PerformedAt.ToString("yyyy-MM-dd HH:mm:ss", Render.Culture),
+                    Markup.Escape(row.Action), Markup.Escape(row.PerformedBy), Markup.Escape(row.RequestedBy ?? "-"),
+                    Markup.Escape(row.Application), row.AffectedCount.ToString(Render.Culture), Markup.Escape(ids));
             }
 
             environment.Console.Write(table);

@@ -12,6 +12,9 @@ namespace UserSync.Cli.Commands;
 /// </summary>
 public static class RepairCommand
 {
+    /// <summary>What the CLI's repairs record as who asked (the audit row's requested_by).</summary>
+    public const string RequestedBy = "cli";
+
     public static Command Create(SharedOptions shared, CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(shared);
@@ -38,7 +41,7 @@ public static class RepairCommand
             var size = parsed.GetValue(batchSize);
             if (!parsed.GetValue(apply))
             {
-                var preview = await store.RepairBatchAsync(size, dryRun: true, after: null, cancellationToken);
+                var preview = await store.RepairBatchAsync(size, dryRun: true, after: null, RequestedBy, cancellationToken);
                 var stats = await store.GetStatsAsync(cancellationToken);
                 var table = new Table().AddColumn("user").AddColumn("created at (UTC)");
                 foreach (var user in preview.Take(20))
@@ -60,7 +63,7 @@ public static class RepairCommand
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask("repairing ghost users", maxValue: Math.Max(total, 1));
-                    progress = await GhostRepair.RepairAllAsync(store, size, mayStartBatch: null,
+                    progress = await GhostRepair.RepairAllAsync(store, size, RequestedBy, mayStartBatch: null,
                         onBatch: p => task.Value = Math.Min(p.Repaired, task.MaxValue), cancellationToken);
                     task.Value = task.MaxValue;
                 });

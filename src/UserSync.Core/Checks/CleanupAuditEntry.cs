@@ -2,7 +2,9 @@ namespace UserSync.Core.Checks;
 
 /// <summary>
 /// One row of user_sync.cleanup_audit_log: who (the login, and the client's application_name) did
-/// which repair action when, to how many users and which. Holds ids only, never an email.
+/// which repair action when, to how many users and which, and who asked for it when the caller said
+/// (<see cref="RequestedBy"/>: "cli", "function-key", "auto-repair", an admin's object id; null for
+/// rows written before it was recorded or by a direct SQL call). Holds ids only, never an email.
 /// </summary>
 public sealed record CleanupAuditEntry(
     long Id,
@@ -12,4 +14,5 @@ public sealed record CleanupAuditEntry(
     string Application,
     int AffectedCount,
     IReadOnlyList<Guid> AffectedIds,
-    int? BatchSize);
+    int? BatchSize,
+    string? RequestedBy);

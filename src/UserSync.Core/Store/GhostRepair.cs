@@ -19,6 +19,7 @@ public static class GhostRepair
 {
     /// <param name="store">The store to repair through.</param>
     /// <param name="batchSize">Ghosts per batch (1..100,000).</param>
+    /// <param name="requestedBy">Who asked, written to every batch's audit row (see <see cref="IUserSyncStore.RepairBatchAsync"/>).</param>
     /// <param name="mayStartBatch">Asked before every batch; false stops the loop early (a time budget), leaving <see cref="GhostRepairProgress.Complete"/> false.</param>
     /// <param name="onBatch">Called after every repairing batch with the progress so far.</param>
     /// <param name="cancellationToken">Stops between or inside batches; a batch is one transaction, so nothing is half-written.</param>
@@ -26,6 +27,7 @@ public static class GhostRepair
     public static async Task<GhostRepairProgress> RepairAllAsync(
         IUserSyncStore store,
         int batchSize,
+        string? requestedBy,
         Func<bool>? mayStartBatch,
         Action<GhostRepairProgress>? onBatch,
         CancellationToken cancellationToken)
@@ -38,7 +40,7 @@ public static class GhostRepair
             IReadOnlyList<Checks.RepairedUser> batch;
             try
             {
-                batch = await store.RepairBatchAsync(batchSize, dryRun: false, after, cancellationToken);
+                batch = await store.RepairBatchAsync(batchSize, dryRun: false, after, requestedBy, cancellationToken);
             }
             catch (Exception ex) when (DatabaseFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
             {

@@ -34,8 +34,10 @@ public interface IUserSyncStore
     /// One bounded batch of user_sync.repair_ghost_users, in its own transaction: the next ghosts in
     /// id order after <paramref name="after"/> (null: from the start). An empty result means no ghost
     /// is left after it; pass the last returned id to get the next batch (see <see cref="GhostRepair"/>).
+    /// <paramref name="requestedBy"/> (who asked: "cli", "function-key", "auto-repair", an admin's
+    /// object id; never an email) goes into the batch's audit row.
     /// </summary>
-    Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, Guid? after, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, Guid? after, string? requestedBy, CancellationToken cancellationToken);
 
     /// <summary>
     /// The cleanup audit log newest first (user_sync.get_cleanup_audit), <paramref name="limit"/> rows

@@ -73,19 +73,20 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
             new { limit, after }, cancellationToken))
         .Select(r => new GhostUser(r.Id, r.Email, Utc(r.CreatedAt))).ToList();
 
-    public async Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, Guid? after, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<RepairedUser>> RepairBatchAsync(int batchSize, bool dryRun, Guid? after, string? requestedBy, CancellationToken cancellationToken) =>
         (await QueryAsync<RepairRow>(
-            "select user_id as id, created_at as createdat, repaired from user_sync.repair_ghost_users(@batchSize, @dryRun, @after)",
-            new { batchSize, dryRun, after }, cancellationToken))
+            "select user_id as id, created_at as createdat, repaired from user_sync.repair_ghost_users(@batchSize, @dryRun, @after, @requestedBy)",
+            new { batchSize, dryRun, after, requestedBy }, cancellationToken))
         .Select(r => new RepairedUser(r.Id, Utc(r.CreatedAt), r.Repaired)).ToList();
 
     public async Task<IReadOnlyList<CleanupAuditEntry>> GetCleanupAuditAsync(int limit, long? before, CancellationToken cancellationToken) =>
         (await QueryAsync<AuditRow>(
-            "select id, action, performed_at, performed_by, application, affected_count, affected_ids, details->>'batch_size' as batch_size "
-            + "from user_sync.get_cleanup_audit(@limit, @before)",
+            "select id, action, performed_at, performed_by, application, affected_count, affected_ids, details->>'batch_size' as batch_size, "
+            + "details->>'requested_by' as requested_by from user_sync.get_cleanup_audit(@limit, @before)",
             new { limit, before }, cancellationToken))
         .Select(r => new CleanupAuditEntry(r.id, r.action, Utc(r.performed_at), r.performed_by, r.application, r.affected_count,
-            r.affected_ids, int.TryParse(r.batch_size, System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : null))
+            r.affected_ids, int.TryParse(r.batch_size, System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : null,
+            r.requested_by))
         .ToList();
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
@@ -198,6 +199,7 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
         public int affected_count { get; set; }
         public Guid[] affected_ids { get; set; } = [];
         public string? batch_size { get; set; }
+        public string? requested_by { get; set; }
     }
 
     private sealed class RepairRow

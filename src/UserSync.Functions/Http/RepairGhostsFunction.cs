@@ -17,6 +17,9 @@ public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider cloc
 {
     public const int MaxBatch = 100_000;
 
+    /// <summary>What repairs through the function-key API record as who asked (the audit row's requested_by).</summary>
+    public const string RequestedBy = "function-key";
+
     public static readonly TimeSpan RepairBudget = TimeSpan.FromSeconds(60);
 
     [Function("RepairGhosts")]
@@ -36,14 +39,14 @@ public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider cloc
 
         if (!body.Apply)
         {
-            var preview = await store.RepairBatchAsync(body.BatchSize, dryRun: true, after: null, cancellationToken);
+            var preview = await store.RepairBatchAsync(body.BatchSize, dryRun: true, after: null, RequestedBy, cancellationToken);
             var stats = await store.GetStatsAsync(cancellationToken);
             return TypedResults.Ok(new RepairPreview(DryRun: true, stats.GhostUsers, body.BatchSize,
                 preview.Select(u => new RepairPreviewUser(PiiMasker.ShortenId(u.UserId), u.CreatedAt)).ToList()));
         }
 
         var started = clock.GetTimestamp();
-        var progress = await GhostRepair.RepairAllAsync(store, body.BatchSize,
+        var progress = await GhostRepair.RepairAllAsync(store, body.BatchSize, RequestedBy,
             mayStartBatch: () => clock.GetElapsedTime(started) < RepairBudget, onBatch: null, cancellationToken);
         if (progress.StoppedBy is { } reason)
         {

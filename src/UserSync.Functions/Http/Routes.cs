@@ -10,4 +10,5 @@ public static class Routes
     public const string Ghosts = "user-sync/ghosts";
     public const string RunChecks = "user-sync/checks/run";
     public const string Repair = "user-sync/repair";
+    public const string Audit = "user-sync/audit";
 }

@@ -9,12 +9,14 @@ namespace UserSync.Functions.Http;
 
 /// <summary>
 /// The read-only functions for admin tooling (function key, checked by the host before the worker
-/// sees the call): the latest run, live counts, the run history and the masked ghost list.
+/// sees the call): the latest run, live counts, the run history, the masked ghost list and the
+/// cleanup audit log.
 /// </summary>
 public sealed class StatusFunctions(IUserSyncStore store)
 {
     public const int MaxHistoryDays = 365;
     public const int MaxGhostPage = 1000;
+    public const int MaxAuditPage = 1000;
 
     [Function("GetStatus")]
     public async Task<Results<Ok<MonitoringRun>, ProblemHttpResult>> GetStatusAsync(
@@ -68,5 +70,29 @@ public sealed class StatusFunctions(IUserSyncStore store)
             page.Select(g => new MaskedGhost(PiiMasker.ShortenId(g.UserId), PiiMasker.MaskEmail(g.Email), g.CreatedAt)).ToList(),
             page.Count == limit ? GhostCursor.Encode(page[^1].UserId) : null,
             Masked: true));
+    }
+
+    [Function("GetAudit")]
+    public async Task<Results<Ok<CleanupAuditPage>, ValidationProblem>> GetAuditAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Audit)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!QueryInt.TryRead(request.Query, "limit", 50, 1, MaxAuditPage, out var limit, out var problem))
+        {
+            return problem!;
+        }
+
+        long? before = null;
+        if (request.Query.TryGetValue("before", out var raw))
+        {
+            if (raw.Count != 1 || !long.TryParse(raw[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 1)
+            {
+                return Problems.Invalid("before", "must be a positive audit id (the nextBefore of a previous page)");
+            }
+
+            before = id;
+        }
+
+        return TypedResults.Ok(CleanupAuditPage.From(await store.GetCleanupAuditAsync(limit, before, cancellationToken), limit));
     }
 }

@@ -77,7 +77,7 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
         var store = storeServices.GetRequiredService<IUserSyncStore>();
         var runner = db.Runner(store);
         var failing = await runner.RunAsync("test", CancellationToken.None);
-        await store.RepairBatchAsync(100, dryRun: false, after: null, CancellationToken.None);
+        await store.RepairBatchAsync(100, dryRun: false, after: null, requestedBy: null, CancellationToken.None);
 
         var repaired = await runner.RunAsync("test", CancellationToken.None);
 
@@ -96,7 +96,7 @@ public sealed class CheckRunnerIntegrationTests(PostgresClusterFixture fixture)
         var store = storeServices.GetRequiredService<IUserSyncStore>();
         var runner = db.Runner(store);
         await runner.RunAsync(AlertSources.Timer, CancellationToken.None);
-        await store.RepairBatchAsync(100, dryRun: false, after: null, CancellationToken.None);
+        await store.RepairBatchAsync(100, dryRun: false, after: null, requestedBy: null, CancellationToken.None);
         await runner.RunAsync(AlertSources.Cli, CancellationToken.None);
 
         var timer = await runner.RunAsync(AlertSources.Timer, CancellationToken.None);

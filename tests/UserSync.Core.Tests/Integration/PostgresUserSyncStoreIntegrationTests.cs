@@ -35,8 +35,8 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await db.AddGhostsAsync(3);
         await using var storeServices = db.Services();
         var store = storeServices.GetRequiredService<IUserSyncStore>();
-        await store.RepairBatchAsync(2, dryRun: false, after: null, CancellationToken.None);
-        var last = await store.RepairBatchAsync(2, dryRun: false, after: (await db.GuidsAsync("select id from public.users order by id"))[^1], CancellationToken.None);
+        await store.RepairBatchAsync(2, dryRun: false, after: null, requestedBy: null, CancellationToken.None);
+        var last = await store.RepairBatchAsync(2, dryRun: false, after: (await db.GuidsAsync("select id from public.users order by id"))[^1], requestedBy: null, CancellationToken.None);
 
         var newest = await store.GetCleanupAuditAsync(1, null, CancellationToken.None);
         var older = await store.GetCleanupAuditAsync(10, newest[0].Id, CancellationToken.None);
@@ -236,7 +236,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await using var storeServices = db.Services();
         var store = storeServices.GetRequiredService<IUserSyncStore>();
 
-        var wouldRepair = await store.RepairBatchAsync(100, dryRun: true, after: null, CancellationToken.None);
+        var wouldRepair = await store.RepairBatchAsync(100, dryRun: true, after: null, requestedBy: null, CancellationToken.None);
 
         Assert.Equal(3, wouldRepair.Count);
         Assert.All(wouldRepair, r => Assert.False(r.Repaired));
@@ -253,7 +253,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await using var storeServices = db.Services();
         var store = storeServices.GetRequiredService<IUserSyncStore>();
 
-        var repaired = await store.RepairBatchAsync(3, dryRun: false, after: null, CancellationToken.None);
+        var repaired = await store.RepairBatchAsync(3, dryRun: false, after: null, requestedBy: null, CancellationToken.None);
 
         Assert.Equal(ghosts.Take(3), repaired.Select(r => r.UserId));
         Assert.All(repaired, r => Assert.True(r.Repaired));
@@ -270,7 +270,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await using var storeServices = db.Services();
         var store = storeServices.GetRequiredService<IUserSyncStore>();
 
-        var repaired = await store.RepairBatchAsync(2, dryRun: false, after: ghosts[1], CancellationToken.None);
+        var repaired = await store.RepairBatchAsync(2, dryRun: false, after: ghosts[1], requestedBy: null, CancellationToken.None);
 
         Assert.Equal(ghosts.Skip(2).Take(2), repaired.Select(r => r.UserId));
         Assert.Equal([ghosts[0], ghosts[1], ghosts[4]], await db.GuidsAsync("select user_id from user_sync.check_ghost_users() order by user_id"));
@@ -286,7 +286,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var store = storeServices.GetRequiredService<IUserSyncStore>();
         var seen = new List<GhostRepairProgress>();
 
-        var progress = await GhostRepair.RepairAllAsync(store, 3, mayStartBatch: null, seen.Add, CancellationToken.None);
+        var progress = await GhostRepair.RepairAllAsync(store, 3, requestedBy: "test", mayStartBatch: null, seen.Add, CancellationToken.None);
 
         Assert.Equal(new GhostRepairProgress(7, 3, Complete: true), progress);
         Assert.Equal([3L, 6L, 7L], seen.Select(p => p.Repaired));
@@ -294,6 +294,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         // One audit row per batch; each batch's cursor is the previous batch's last id.
         Assert.Equal($"-,{ghosts[2]},{ghosts[5]}", await _cluster.ScalarAsync<string>(db.Name,
             "select string_agg(coalesce(details ->> 'after_id', '-'), ',' order by id) from user_sync.cleanup_audit_log"));
+        Assert.All(await store.GetCleanupAuditAsync(10, null, CancellationToken.None), e => Assert.Equal("test", e.RequestedBy));
     }
 
     [Fact]
@@ -305,7 +306,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var store = storeServices.GetRequiredService<IUserSyncStore>();
         var asked = 0;
 
-        var progress = await GhostRepair.RepairAllAsync(store, 2, mayStartBatch: () => ++asked <= 2, onBatch: null, CancellationToken.None);
+        var progress = await GhostRepair.RepairAllAsync(store, 2, requestedBy: null, mayStartBatch: () => ++asked <= 2, onBatch: null, CancellationToken.None);
 
         Assert.Equal(new GhostRepairProgress(4, 2, Complete: false), progress);
         Assert.Single(await db.GuidsAsync("select user_id from user_sync.check_ghost_users()"));
@@ -321,7 +322,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         var store = storeServices.GetRequiredService<IUserSyncStore>();
         await using var interruption = await RepairInterruption.AtGhostAsync(_cluster, db.Name, db.Login, ghosts[2]);
 
-        var repair = GhostRepair.RepairAllAsync(store, 2, mayStartBatch: null, onBatch: null, CancellationToken.None);
+        var repair = GhostRepair.RepairAllAsync(store, 2, requestedBy: null, mayStartBatch: null, onBatch: null, CancellationToken.None);
         await interruption.CutOffAsync(TimeSpan.FromSeconds(30));
         var progress = await repair;
 
@@ -340,7 +341,7 @@ public sealed class PostgresUserSyncStoreIntegrationTests(PostgresClusterFixture
         await using var storeServices = db.Services();
         var store = storeServices.GetRequiredService<IUserSyncStore>();
 
-        var repaired = Assert.Single(await store.RepairBatchAsync(10, dryRun: false, after: null, CancellationToken.None));
+        var repaired = Assert.Single(await store.RepairBatchAsync(10, dryRun: false, after: null, requestedBy: null, CancellationToken.None));
 
         Assert.Equal(new DateTimeOffset(createdAt), repaired.CreatedAt);
         Assert.Equal(createdAt, await _cluster.ScalarAsync<DateTime>(db.Name, "select created_at from public.users"));
