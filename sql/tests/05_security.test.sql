@@ -128,8 +128,8 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.repair_ghost_users(integer,boolean,uuid)',
                     'user_sync.repair_ghost_users(integer,boolean,uuid,text)',
                     'user_sync.get_failure_streaks(text[])',
-                    'user_sync.claim_alert_delivery(text,text,interval)',
-                    'user_sync.complete_alert_delivery(text,text,boolean,integer,text)'],
+                    'user_sync.claim_alert_delivery(text,text,text,interval)',
+                    'user_sync.complete_alert_delivery(text,text,text,boolean,integer,text)'],
               'user_sync_monitor may execute exactly the twelve monitoring functions, the three alerting ones and the three report readers');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');

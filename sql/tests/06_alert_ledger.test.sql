@@ -5,53 +5,63 @@
 -- matters. Staging an expired lease or a run history writes the tables directly.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(36);
+select plan(41);
 
 -- Claims.
 
-select is(user_sync.claim_alert_delivery('a1', 'email', '5 minutes'), 'claimed', 'the first claim of an alert and channel wins');
-select is(user_sync.claim_alert_delivery('a1', 'email', '5 minutes'), 'busy', 'a second claim while the first is unexpired is busy');
-select is(user_sync.claim_alert_delivery('a1', 'slack', '5 minutes'), 'claimed', 'claims are per channel');
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'email', '5 minutes'), 'claimed', 'the first claim of an alert and channel wins');
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'email', '5 minutes'), 'busy', 'a second claim while the first is unexpired is busy');
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'slack', '5 minutes'), 'claimed', 'claims are per channel');
 select results_eq($$select status, attempts, claimed_at is not null from user_sync.alert_deliveries where alert_id = 'a1' and channel = 'email'$$,
                   $$values ('claimed'::text, 1, true)$$, 'a claim records the attempt and when it was taken');
 
-select lives_ok($$select user_sync.complete_alert_delivery('a1', 'email', true, 202, 'accepted')$$, 'completing a delivered send');
+select lives_ok($$select user_sync.complete_alert_delivery('a1', 'oncall', 'email', true, 202, 'accepted')$$, 'completing a delivered send');
 select results_eq($$select status, delivered_at is not null, last_status_code, last_detail from user_sync.alert_deliveries
                      where alert_id = 'a1' and channel = 'email'$$,
                   $$values ('delivered'::text, true, 202, 'accepted'::text)$$, 'a delivered send is final, with its status and detail');
-select is(user_sync.claim_alert_delivery('a1', 'email', '5 minutes'), 'delivered', 'a delivered channel is never claimed again');
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'email', '5 minutes'), 'delivered', 'a delivered channel is never claimed again');
+
+-- Receivers: the same alert and channel for another receiver is another delivery (a receiver added
+-- later gets the alert; the one that had it is not sent it again).
+
+select is(user_sync.claim_alert_delivery('a1', 'infra', 'email', '5 minutes'), 'claimed', 'claims are per receiver: another receiver''s email is its own delivery');
+select lives_ok($$select user_sync.complete_alert_delivery('a1', 'infra', 'email', true, 202, null)$$, 'completing the second receiver''s send');
+select results_eq($$select receiver, status from user_sync.alert_deliveries where alert_id = 'a1' and channel = 'email' order by receiver$$,
+                  $$values ('infra'::text, 'delivered'::text), ('oncall', 'delivered')$$, 'each receiver has its own delivered row');
 
 -- A failed send releases the claim: the next try claims it at once and the history stays.
 
-select lives_ok($$select user_sync.complete_alert_delivery('a1', 'slack', false, 503, 'service unavailable')$$, 'completing a failed send');
+select lives_ok($$select user_sync.complete_alert_delivery('a1', 'oncall', 'slack', false, 503, 'service unavailable')$$, 'completing a failed send');
 select results_eq($$select status, claimed_at is null, attempts, last_status_code, last_detail from user_sync.alert_deliveries
                      where alert_id = 'a1' and channel = 'slack'$$,
                   $$values ('claimed'::text, true, 1, 503, 'service unavailable'::text)$$,
                   'a failed send releases the claim and keeps attempts and the last answer');
-select is(user_sync.claim_alert_delivery('a1', 'slack', '5 minutes'), 'claimed', 'a released claim is claimed again at once');
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'slack', '5 minutes'), 'claimed', 'a released claim is claimed again at once');
 select is((select attempts from user_sync.alert_deliveries where alert_id = 'a1' and channel = 'slack'), 2, 'the retry counts as a second attempt');
-select is(user_sync.claim_alert_delivery('a1', 'slack', '5 minutes'), 'busy', 'the retried claim is held again');
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'slack', '5 minutes'), 'busy', 'the retried claim is held again');
 
 -- A dispatcher that died mid-send: its claim expires and is taken over.
 
 update user_sync.alert_deliveries set claimed_at = claimed_at - interval '10 minutes' where alert_id = 'a1' and channel = 'slack';
-select is(user_sync.claim_alert_delivery('a1', 'slack', '5 minutes'), 'claimed', 'an expired claim is taken over');
-select is(user_sync.claim_alert_delivery('a1', 'slack', '5 minutes'), 'busy', 'the taken-over claim is held');
-select lives_ok($$select user_sync.complete_alert_delivery('a1', 'email', false, 500, 'late failure')$$,
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'slack', '5 minutes'), 'claimed', 'an expired claim is taken over');
+select is(user_sync.claim_alert_delivery('a1', 'oncall', 'slack', '5 minutes'), 'busy', 'the taken-over claim is held');
+select lives_ok($$select user_sync.complete_alert_delivery('a1', 'oncall', 'email', false, 500, 'late failure')$$,
                 'a late failure for a delivered channel is accepted');
-select is((select status from user_sync.alert_deliveries where alert_id = 'a1' and channel = 'email'), 'delivered',
+select is((select status from user_sync.alert_deliveries where alert_id = 'a1' and receiver = 'oncall' and channel = 'email'), 'delivered',
           'and leaves the delivery final');
 
 -- Arguments.
 
-select throws_ok($$select user_sync.claim_alert_delivery(null, 'email', '5 minutes')$$, '22023', null, 'claim rejects a null alert_id');
-select throws_ok($$select user_sync.claim_alert_delivery('', 'email', '5 minutes')$$, '22023', null, 'claim rejects an empty alert_id');
-select throws_ok($$select user_sync.claim_alert_delivery('a2', 'E-Mail!', '5 minutes')$$, '22023', null, 'claim rejects a malformed channel');
-select throws_ok($$select user_sync.claim_alert_delivery('a2', 'email', '0 seconds')$$, '22023', null, 'claim rejects a lease that is not positive');
-select throws_ok($$select user_sync.claim_alert_delivery('a2', 'email', null)$$, '22023', null, 'claim rejects a null lease');
-select throws_ok($$select user_sync.complete_alert_delivery('a2', 'email', true, 200, null)$$, '22023', null, 'complete rejects a delivery never claimed');
-select throws_ok($$select user_sync.complete_alert_delivery('a1', 'slack', null, 200, null)$$, '22023', null, 'complete rejects a null outcome');
-select throws_ok($$select user_sync.complete_alert_delivery('a1', 'slack', true, 42, null)$$, '22023', null, 'complete rejects a status that is not HTTP');
+select throws_ok($$select user_sync.claim_alert_delivery(null, 'oncall', 'email', '5 minutes')$$, '22023', null, 'claim rejects a null alert_id');
+select throws_ok($$select user_sync.claim_alert_delivery('', 'oncall', 'email', '5 minutes')$$, '22023', null, 'claim rejects an empty alert_id');
+select throws_ok($$select user_sync.claim_alert_delivery('a2', 'oncall', 'E-Mail!', '5 minutes')$$, '22023', null, 'claim rejects a malformed channel');
+select throws_ok($$select user_sync.claim_alert_delivery('a2', 'On Call', 'email', '5 minutes')$$, '22023', null, 'claim rejects a malformed receiver');
+select throws_ok($$select user_sync.complete_alert_delivery('a1', null, 'email', true, 200, null)$$, '22023', null, 'complete rejects a null receiver');
+select throws_ok($$select user_sync.claim_alert_delivery('a2', 'oncall', 'email', '0 seconds')$$, '22023', null, 'claim rejects a lease that is not positive');
+select throws_ok($$select user_sync.claim_alert_delivery('a2', 'oncall', 'email', null)$$, '22023', null, 'claim rejects a null lease');
+select throws_ok($$select user_sync.complete_alert_delivery('a2', 'oncall', 'email', true, 200, null)$$, '22023', null, 'complete rejects a delivery never claimed');
+select throws_ok($$select user_sync.complete_alert_delivery('a1', 'oncall', 'slack', null, 200, null)$$, '22023', null, 'complete rejects a null outcome');
+select throws_ok($$select user_sync.complete_alert_delivery('a1', 'oncall', 'slack', true, 42, null)$$, '22023', null, 'complete rejects a status that is not HTTP');
 
 -- Failure streaks (the repeat policy): runs of the given sources since the check last passed.
 
@@ -82,18 +92,18 @@ select throws_ok($$select * from user_sync.get_failure_streaks('{}')$$, '22023',
 -- Privileges: the API roles reach nothing, the monitor reaches the functions but not the table.
 
 set local role anon;
-select throws_ok($$select user_sync.claim_alert_delivery('a3', 'email', '5 minutes')$$, '42501', null, 'anon cannot claim a delivery');
-select throws_ok($$select user_sync.complete_alert_delivery('a1', 'slack', true, 200, null)$$, '42501', null, 'anon cannot complete a delivery');
+select throws_ok($$select user_sync.claim_alert_delivery('a3', 'oncall', 'email', '5 minutes')$$, '42501', null, 'anon cannot claim a delivery');
+select throws_ok($$select user_sync.complete_alert_delivery('a1', 'oncall', 'slack', true, 200, null)$$, '42501', null, 'anon cannot complete a delivery');
 reset role;
 set local role authenticated;
-select throws_ok($$select user_sync.claim_alert_delivery('a3', 'email', '5 minutes')$$, '42501', null, 'authenticated cannot claim a delivery');
+select throws_ok($$select user_sync.claim_alert_delivery('a3', 'oncall', 'email', '5 minutes')$$, '42501', null, 'authenticated cannot claim a delivery');
 select throws_ok($$select * from user_sync.get_failure_streaks()$$, '42501', null, 'authenticated cannot read failure streaks');
 reset role;
 
 grant usage on schema extensions to user_sync_monitor;
 set local role user_sync_monitor;
-select is(user_sync.claim_alert_delivery('a3', 'pagerduty', '5 minutes'), 'claimed', 'the monitor claims a delivery');
-select lives_ok($$select user_sync.complete_alert_delivery('a3', 'pagerduty', true, 202, null)$$, 'the monitor completes a delivery');
+select is(user_sync.claim_alert_delivery('a3', 'oncall', 'pagerduty', '5 minutes'), 'claimed', 'the monitor claims a delivery');
+select lives_ok($$select user_sync.complete_alert_delivery('a3', 'oncall', 'pagerduty', true, 202, null)$$, 'the monitor completes a delivery');
 select throws_ok($$select from user_sync.alert_deliveries$$, '42501', null, 'the monitor reaches alert_deliveries only through the functions');
 reset role;
 

@@ -6,66 +6,66 @@ using UserSync.Core.Telemetry;
 namespace UserSync.Alerts;
 
 /// <summary>
-/// Delivers one dequeued alert to every channel its route names, each at most once (ledger):
-/// claim, send, record. A channel already delivered is skipped; one another dispatcher is sending
-/// right now counts as not delivered yet, so the message comes back and the next try finds it
-/// delivered. Delivered only when every routed channel has the alert; otherwise the host retries
-/// the message and, after maxDequeueCount tries, poisons it.
+/// Delivers one dequeued alert to every receiver its route names, through each of that receiver's
+/// routed channels, each at most once (ledger, keyed by alert, receiver and channel): claim, send,
+/// record. A delivery already made is skipped; one another dispatcher is making right now counts as
+/// not delivered yet, so the message comes back and the next try finds it delivered. Delivered
+/// only when every routed receiver's channel has the alert; otherwise the host retries the message
+/// and, after maxDequeueCount tries, poisons it.
 /// </summary>
 public sealed partial class AlertDispatcher(
-    AlertRouting routing,
-    IEnumerable<IAlertChannel> channels,
+    AlertRouter router,
+    AlertReceiverChannels channels,
     AlertDeliveryLedger ledger,
     ILogger<AlertDispatcher> logger,
     UserSyncTelemetry? telemetry = null) : IAlertDelivery
 {
-    private readonly Dictionary<string, IAlertChannel> _channels =
-        channels.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-
     public async Task<AlertDeliveryResult> DeliverAsync(AlertMessage alert, int dequeueCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var routed = routing.ChannelsFor(alert);
+        var routed = router.Resolve(alert).SelectMany(d => d.Channels.Select(c => (d.Receiver, Channel: c))).ToList();
         if (routed.Count == 0)
         {
             LogUnrouted(logger, alert.Check, alert.Severity.ToString(), alert.Status.ToString());
             return new AlertDeliveryResult(true, "no channel routed");
         }
 
-        // Channels in parallel: a slow or retrying channel does not hold up the others.
-        var outcomes = await Task.WhenAll(routed.Select(name => DeliverToAsync(name, alert, dequeueCount, cancellationToken)));
+        // In parallel: a slow or retrying channel does not hold up the others.
+        var outcomes = await Task.WhenAll(routed.Select(r => DeliverToAsync(r.Receiver, r.Channel, alert, dequeueCount, cancellationToken)));
         var delivered = outcomes.All(o => o.Kind is OutcomeKind.Delivered or OutcomeKind.AlreadyDelivered);
         return new AlertDeliveryResult(delivered, string.Join("; ", outcomes.Select(o => o.Describe())));
     }
 
-    private async Task<ChannelOutcome> DeliverToAsync(string name, AlertMessage alert, int dequeueCount, CancellationToken cancellationToken)
+    private async Task<ChannelOutcome> DeliverToAsync(string receiver, string name, AlertMessage alert, int dequeueCount,
+        CancellationToken cancellationToken)
     {
-        if (!_channels.TryGetValue(name, out var channel))
+        var target = $"{receiver}/{name}";
+        if (channels.Find(receiver, name) is not { } channel)
         {
             // Start-up validation rejects such a route; this guards a channel removed at run time.
-            return new ChannelOutcome(name, OutcomeKind.Failed, null, "not configured");
+            return new ChannelOutcome(target, OutcomeKind.Failed, null, "not configured");
         }
 
         LedgerClaim claim;
         try
         {
-            claim = await ledger.ClaimAsync(alert.AlertId, name, cancellationToken);
+            claim = await ledger.ClaimAsync(alert.AlertId, receiver, name, cancellationToken);
         }
         catch (Exception ex) when (DatabaseFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
             // Without the ledger a send could repeat: better late than twice.
             var reason = DatabaseFailure.Describe(ex);
-            LogLedgerUnavailable(logger, name, alert.AlertId, reason);
-            return new ChannelOutcome(name, OutcomeKind.Failed, null, $"ledger unavailable: {reason}");
+            LogLedgerUnavailable(logger, target, alert.AlertId, reason);
+            return new ChannelOutcome(target, OutcomeKind.Failed, null, $"ledger unavailable: {reason}");
         }
 
         switch (claim)
         {
             case LedgerClaim.Delivered:
-                return new ChannelOutcome(name, OutcomeKind.AlreadyDelivered, null, null);
+                return new ChannelOutcome(target, OutcomeKind.AlreadyDelivered, null, null);
             case LedgerClaim.Busy:
-                LogBusy(logger, name, alert.AlertId, dequeueCount);
-                return new ChannelOutcome(name, OutcomeKind.Busy, null, null);
+                LogBusy(logger, target, alert.AlertId, dequeueCount);
+                return new ChannelOutcome(target, OutcomeKind.Busy, null, null);
         }
 
         ChannelDelivery sent;
@@ -75,7 +75,7 @@ public sealed partial class AlertDispatcher(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await ReleaseQuietlyAsync(alert.AlertId, name, ChannelDelivery.Failed(null, "cancelled"));
+            await ReleaseQuietlyAsync(alert.AlertId, receiver, name, ChannelDelivery.Failed(null, "cancelled"));
             throw;
         }
         catch (Exception ex)
@@ -87,30 +87,30 @@ public sealed partial class AlertDispatcher(
         telemetry?.RecordDelivery(name, sent.Delivered);
         try
         {
-            await ledger.CompleteAsync(alert.AlertId, name, sent, CancellationToken.None);
+            await ledger.CompleteAsync(alert.AlertId, receiver, name, sent, CancellationToken.None);
         }
         catch (Exception ex) when (DatabaseFailure.Is(ex))
         {
             // Sent but not recorded: the claim lapses after its lease and a later try may send
             // again. At least once beats never; say so.
             var reason = DatabaseFailure.Describe(ex);
-            LogLedgerUnavailable(logger, name, alert.AlertId, reason);
-            return new ChannelOutcome(name, OutcomeKind.Failed, sent.StatusCode, $"{(sent.Delivered ? "sent" : "failed")}, not recorded: {reason}");
+            LogLedgerUnavailable(logger, target, alert.AlertId, reason);
+            return new ChannelOutcome(target, OutcomeKind.Failed, sent.StatusCode, $"{(sent.Delivered ? "sent" : "failed")}, not recorded: {reason}");
         }
 
         if (!sent.Delivered)
         {
-            LogChannelFailed(logger, name, alert.AlertId, sent.StatusCode, sent.Detail, dequeueCount);
+            LogChannelFailed(logger, target, alert.AlertId, sent.StatusCode, sent.Detail, dequeueCount);
         }
 
-        return new ChannelOutcome(name, sent.Delivered ? OutcomeKind.Delivered : OutcomeKind.Failed, sent.StatusCode, sent.Detail);
+        return new ChannelOutcome(target, sent.Delivered ? OutcomeKind.Delivered : OutcomeKind.Failed, sent.StatusCode, sent.Detail);
     }
 
-    private async Task ReleaseQuietlyAsync(string alertId, string name, ChannelDelivery outcome)
+    private async Task ReleaseQuietlyAsync(string alertId, string receiver, string name, ChannelDelivery outcome)
     {
         try
         {
-            await ledger.CompleteAsync(alertId, name, outcome, CancellationToken.None);
+            await ledger.CompleteAsync(alertId, receiver, name, outcome, CancellationToken.None);
         }
         catch (Exception ex) when (DatabaseFailure.Is(ex))
         {
@@ -126,7 +126,8 @@ public sealed partial class AlertDispatcher(
         Failed,
     }
 
-    private sealed record ChannelOutcome(string Channel, OutcomeKind Kind, int? StatusCode, string? Detail)
+    /// <param name="Target">"receiver/channel".</param>
+    private sealed record ChannelOutcome(string Target, OutcomeKind Kind, int? StatusCode, string? Detail)
     {
         public string Describe()
         {
@@ -139,7 +140,7 @@ public sealed partial class AlertDispatcher(
             };
             var status = StatusCode is { } code ? $" {code}" : "";
             var detail = Kind == OutcomeKind.Failed && !string.IsNullOrEmpty(Detail) ? $": {Detail}" : "";
-            return $"{Channel}: {what}{status}{detail}";
+            return $"{Target}: {what}{status}{detail}";
         }
     }
 

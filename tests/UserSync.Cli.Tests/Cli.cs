@@ -14,7 +14,11 @@ internal static class Cli
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var environment = new CliEnvironment(stdout, stderr, name => variables.TryGetValue(name, out var value) ? value : null) { Clock = clock };
+        var environment = new CliEnvironment(stdout, stderr, name => variables.TryGetValue(name, out var value) ? value : null,
+            () => variables.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)))
+        {
+            Clock = clock,
+        };
 
         var exitCode = await UserSyncCli.RunAsync(args, environment, CancellationToken.None);
 

@@ -55,7 +55,7 @@ public sealed class MigrateCommandTests(PostgresClusterFixture fixture)
         CliAssert.ExitCode(ExitCodes.Healthy, result);
         Assert.Equal(Migrations.NewSincePreviousRelease.Select(f => $"applied {Path.GetFileName(f)}"),
             result.StdoutLines.Where(l => l.StartsWith("applied ", StringComparison.Ordinal)));
-        Assert.Equal(7, Migrations.NewSincePreviousRelease.Count);
+        Assert.Equal(8, Migrations.NewSincePreviousRelease.Count);
         Assert.StartsWith("usersync:managed", await _cluster.ScalarAsync<string>(database,
             "select obj_description('public.handle_new_user()'::regprocedure, 'pg_proc')"), StringComparison.Ordinal);
         Assert.Equal("enabled", await _cluster.ScalarAsync<string>(database, "select user_sync.trigger_state()"));

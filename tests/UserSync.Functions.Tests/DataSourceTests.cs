@@ -19,7 +19,7 @@ public sealed class DataSourceTests(PostgresClusterFixture fixture)
         var ledger = app.Services.GetRequiredService<AlertDeliveryLedger>();
 
         await store.GetStatsAsync(CancellationToken.None);
-        await ledger.ClaimAsync("a1:ghost_users:firing", "slack", CancellationToken.None);
+        await ledger.ClaimAsync("a1:ghost_users:firing", "default", "slack", CancellationToken.None);
         await store.GetStatsAsync(CancellationToken.None);
         await using var connection = await app.Services.GetRequiredService<MonitorConnections>().OpenAsync(CancellationToken.None);
         await using var timeout = new NpgsqlCommand("show statement_timeout", connection);

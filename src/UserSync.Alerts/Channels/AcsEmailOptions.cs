@@ -21,7 +21,7 @@ public sealed class AcsEmailOptions : IValidatableObject
     [Required(ErrorMessage = "UserSync:Alerts:Email:Acs:SenderAddress is required (a MailFrom address of a connected domain).")]
     public string? SenderAddress { get; set; }
 
-    [MinLength(1, ErrorMessage = "UserSync:Alerts:Email:Acs:Recipients needs at least one email address.")]
+    /// <summary>The receiver <c>default</c>'s recipients; named receivers bring their own (docs/alerts.md).</summary>
     public IList<string> Recipients { get; } = [];
 
     /// <summary>Wait between status polls when the service sends no Retry-After.</summary>

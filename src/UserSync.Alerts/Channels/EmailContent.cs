@@ -56,6 +56,7 @@ public sealed record EmailContent(string Subject, string PlainText, string Html)
             CheckNames.CountParity => firing ? $"fewer profiles than auth users ({alert.Observed})" : "profile count back in parity",
             CheckNames.TriggerEnabled => firing ? $"sync trigger {alert.Observed}" : "sync trigger enabled again",
             CheckNames.MonitorFailed => firing ? "the monitor could not run" : "the monitor runs again",
+            AlertReceiverTest.Check => "TEST message, nothing is wrong",
             _ => firing ? $"{alert.Check} failing (observed {alert.Observed}, expected {alert.Expected})" : $"{alert.Check} passing again",
         };
     }

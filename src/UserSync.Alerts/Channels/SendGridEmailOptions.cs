@@ -14,7 +14,7 @@ public sealed class SendGridEmailOptions : IValidatableObject
     [Required(ErrorMessage = "UserSync:Alerts:Email:SendGrid:From is required (a verified sender address).")]
     public string? From { get; set; }
 
-    [MinLength(1, ErrorMessage = "UserSync:Alerts:Email:SendGrid:Recipients needs at least one email address.")]
+    /// <summary>The receiver <c>default</c>'s recipients; named receivers bring their own (docs/alerts.md).</summary>
     public IList<string> Recipients { get; } = [];
 
     /// <summary>Only for tests and regional hosts; defaults to https://api.sendgrid.com.</summary>

@@ -11,7 +11,8 @@ namespace UserSync.Cli.Commands;
 /// <summary>
 /// `usersync alerts poison list | requeue`: alerts that reached nobody. The host moves a message
 /// to user-sync-alerts-poison after maxDequeueCount failed tries; on-call lists them here and, once
-/// the cause is fixed, puts them back on user-sync-alerts.
+/// the cause is fixed, puts them back on user-sync-alerts. `alerts routes` and `alerts test`
+/// (<see cref="AlertRoutesCommands"/>) show and try the receivers.
 /// </summary>
 public static class AlertsCommand
 {
@@ -112,7 +113,10 @@ public static class AlertsCommand
         });
 
         var poisonCommand = new Command("poison", "Alerts that reached nobody: list them, put them back.") { list, requeue };
-        return new Command("alerts", "Alert queue operations.") { storage, poisonCommand };
+        return new Command("alerts", "Alert routes, test messages and the poison queue.")
+        {
+            storage, poisonCommand, AlertRoutesCommands.Routes(environment), AlertRoutesCommands.Test(environment),
+        };
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);

@@ -1,6 +1,9 @@
 namespace UserSync.Core.Alerts;
 
-/// <summary>"UserSync:Alerts:Routes": the default follows docs/architecture.md, "Alerts".</summary>
+/// <summary>
+/// "UserSync:Alerts:Routes": the single-receiver form (no UserSync:Alerts:Receivers), where every
+/// channel belongs to the receiver <c>default</c>. Ignored once receivers are configured.
+/// </summary>
 public sealed class AlertRoutesOptions
 {
     public const string DefaultCritical = "email,slack";

@@ -10,7 +10,10 @@ using UserSync.Testing;
 
 namespace UserSync.Alerts.Tests.Dispatch;
 
-/// <summary>The dispatcher on a real ledger (a fresh migrated database per test) with fake channels.</summary>
+/// <summary>
+/// The dispatcher on a real ledger (a fresh migrated database per test) with fake channels, in the
+/// single-receiver form (the flat settings' channels are the receiver "default").
+/// </summary>
 [Collection(PostgresClusterDefinition.Name)]
 public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixture)
 {
@@ -33,7 +36,7 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
         Assert.True(second.Delivered, second.Summary);
         Assert.Single(_email.Sent);
         Assert.Single(_slack.Sent);
-        Assert.Equal("email: already delivered; slack: already delivered", second.Summary);
+        Assert.Equal("default/email: already delivered; default/slack: already delivered", second.Summary);
     }
 
     [Fact]
@@ -73,7 +76,7 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
         var retry = await dispatcher.DeliverAsync(alert, 2, CancellationToken.None);
 
         Assert.False(first.Delivered);
-        Assert.Equal("email: delivered 202; slack: failed 503: service unavailable", first.Summary);
+        Assert.Equal("default/email: delivered 202; default/slack: failed 503: service unavailable", first.Summary);
         Assert.True(retry.Delivered, retry.Summary);
         Assert.Single(_email.Sent);
         Assert.Equal(2, _slack.Sent.Count);
@@ -178,7 +181,9 @@ public sealed class AlertDispatcherIntegrationTests(PostgresClusterFixture fixtu
     }
 
     private AlertDispatcher Dispatcher(AlertDeliveryLedger ledger) =>
-        new(new AlertRouting(new AlertRoutingOptions()), [_email, _slack, _pagerDuty], ledger, NullLogger<AlertDispatcher>.Instance);
+        new(new AlertRouter(new AlertRoutingOptions(), ["email", "slack", "pagerduty"]),
+            new AlertReceiverChannels(new Dictionary<string, IReadOnlyList<IAlertChannel>> { ["default"] = [_email, _slack, _pagerDuty] }),
+            ledger, NullLogger<AlertDispatcher>.Instance);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -211,7 +211,6 @@ public sealed class AcsEmailChannelTests : IDisposable
 
         Assert.Contains("UserSync:Alerts:Email:Acs:Endpoint", error.Message, StringComparison.Ordinal);
         Assert.Contains("UserSync:Alerts:Email:Acs:SenderAddress", error.Message, StringComparison.Ordinal);
-        Assert.Contains("UserSync:Alerts:Email:Acs:Recipients", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

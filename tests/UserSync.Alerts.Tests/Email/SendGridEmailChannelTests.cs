@@ -124,7 +124,6 @@ public sealed class SendGridEmailChannelTests : IDisposable
 
         Assert.Contains("UserSync:Alerts:Email:SendGrid:ApiKey", error.Message, StringComparison.Ordinal);
         Assert.Contains("UserSync:Alerts:Email:SendGrid:From", error.Message, StringComparison.Ordinal);
-        Assert.Contains("UserSync:Alerts:Email:SendGrid:Recipients", error.Message, StringComparison.Ordinal);
     }
 
     private async Task<ChannelDelivery> SendAsync(Dictionary<string, string?>? extra = null)
