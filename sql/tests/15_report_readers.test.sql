@@ -53,16 +53,16 @@ insert into user_sync.cleanup_audit_log (action, performed_at, affected_count, d
 
 -- Ledger rows: run 3's firing alert delivered to email, failed on slack; a monitor_failed alert
 -- (no run) delivered in February; one delivered in March.
-insert into user_sync.alert_deliveries (alert_id, channel, status, claimed_at, delivered_at, attempts, last_status_code)
-select pg_catalog.replace(run_id::text, '-', '') || ':ghost_users:firing', 'email', 'delivered', null::timestamptz, '2031-01-31 00:01+00'::timestamptz, 1, 202
+insert into user_sync.alert_deliveries (alert_id, receiver, channel, status, claimed_at, delivered_at, attempts, last_status_code)
+select pg_catalog.replace(run_id::text, '-', '') || ':ghost_users:firing', 'default', 'email', 'delivered', null::timestamptz, '2031-01-31 00:01+00'::timestamptz, 1, 202
   from r where n = 3
 union all
-select pg_catalog.replace(run_id::text, '-', '') || ':ghost_users:firing', 'slack', 'claimed', null, null, 5, 500
+select pg_catalog.replace(run_id::text, '-', '') || ':ghost_users:firing', 'default', 'slack', 'claimed', null, null, 5, 500
   from r where n = 3
 union all
-select '0123456789abcdef0123456789abcdef:monitor_failed:firing', 'slack', 'delivered', null, '2031-02-12 00:00+00', 2, 200
+select '0123456789abcdef0123456789abcdef:monitor_failed:firing', 'default', 'slack', 'delivered', null, '2031-02-12 00:00+00', 2, 200
 union all
-select pg_catalog.replace(run_id::text, '-', '') || ':trigger_enabled:firing', 'pagerduty', 'delivered', null, '2031-03-01 00:01+00', 1, 202
+select pg_catalog.replace(run_id::text, '-', '') || ':trigger_enabled:firing', 'default', 'pagerduty', 'delivered', null, '2031-03-01 00:01+00', 1, 202
   from r where n = 6;
 
 set local role user_sync_monitor;

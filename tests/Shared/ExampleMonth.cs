@@ -138,8 +138,8 @@ public static class ExampleMonth
             var run = Runs.Single(r => r.At == runAt);
             var deliveredAt = delivered ? Literal(runAt.AddMinutes(1)) : "null";
             sql.Append(CultureInfo.InvariantCulture, $"""
-                insert into user_sync.alert_deliveries (alert_id, channel, status, claimed_at, delivered_at, attempts, last_status_code)
-                values ('{run.RunId:N}:{check}:{status}', '{channel}', '{(delivered ? "delivered" : "claimed")}', null, {deliveredAt}, {attempts}, {(delivered ? 200 : 503)});
+                insert into user_sync.alert_deliveries (alert_id, receiver, channel, status, claimed_at, delivered_at, attempts, last_status_code)
+                values ('{run.RunId:N}:{check}:{status}', 'default', '{channel}', '{(delivered ? "delivered" : "claimed")}', null, {deliveredAt}, {attempts}, {(delivered ? 200 : 503)});
 
                 """);
         }
@@ -147,8 +147,8 @@ public static class ExampleMonth
         foreach (var channel in new[] { "email", "slack", "pagerduty" })
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
-                insert into user_sync.alert_deliveries (alert_id, channel, status, claimed_at, delivered_at, attempts, last_status_code)
-                values ('{MonitorFailedAlertId}', '{channel}', 'delivered', null, {Literal(MonitorFailedAt.AddMinutes(5))}, 1, 200);
+                insert into user_sync.alert_deliveries (alert_id, receiver, channel, status, claimed_at, delivered_at, attempts, last_status_code)
+                values ('{MonitorFailedAlertId}', 'default', '{channel}', 'delivered', null, {Literal(MonitorFailedAt.AddMinutes(5))}, 1, 200);
 
                 """);
         }
