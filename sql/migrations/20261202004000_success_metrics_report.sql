@@ -147,7 +147,8 @@ revoke all on function user_sync.get_report_audit(timestamptz, timestamptz) from
 -- The delivery ledger rows of the alerts of runs in [from_at, to_at) (an alert id starts with its
 -- run id), and of any other alert delivered in it (monitor_failed alerts have no recorded run).
 -- check_name and alert_status are read from the alert id (run:check:status); a ledger row that
--- was never delivered has no time of its own, so it is found through its run only.
+-- was never delivered has no time of its own, so it is found through its run only. The monthly
+-- report's own deliveries (alert id "report:...") are not alerts and are left out.
 create or replace function user_sync.get_report_deliveries(from_at timestamptz, to_at timestamptz)
 returns table (alert_id text, check_name text, alert_status text, channel text, delivered boolean,
                delivered_at timestamptz, attempts integer, last_status_code integer)
@@ -162,11 +163,12 @@ begin
     select d.alert_id, pg_catalog.split_part(d.alert_id, ':', 2), pg_catalog.split_part(d.alert_id, ':', 3), d.channel,
            d.status = 'delivered', d.delivered_at, d.attempts, d.last_status_code
       from user_sync.alert_deliveries d
-     where (d.delivered_at >= from_at and d.delivered_at < to_at)
+     where d.alert_id not like 'report:%'
+       and ((d.delivered_at >= from_at and d.delivered_at < to_at)
         or pg_catalog.split_part(d.alert_id, ':', 1) in (
              select pg_catalog.replace(l.run_id::text, '-', '')
                from user_sync.monitoring_log l
-              where l.checked_at >= from_at and l.checked_at < to_at)
+              where l.checked_at >= from_at and l.checked_at < to_at))
      order by d.alert_id, d.channel;
 end
 $$;

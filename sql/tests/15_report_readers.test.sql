@@ -62,6 +62,8 @@ select pg_catalog.replace(run_id::text, '-', '') || ':ghost_users:firing', 'defa
 union all
 select '0123456789abcdef0123456789abcdef:monitor_failed:firing', 'default', 'slack', 'delivered', null, '2031-02-12 00:00+00', 2, 200
 union all
+select 'report:test:2031-01', 'default', 'email', 'delivered', null, '2031-02-01 06:00+00', 1, 202
+union all
 select pg_catalog.replace(run_id::text, '-', '') || ':trigger_enabled:firing', 'default', 'pagerduty', 'delivered', null, '2031-03-01 00:01+00', 1, 202
   from r where n = 6;
 
@@ -92,7 +94,7 @@ select results_eq($$select check_name, alert_status, channel, delivered, attempt
                   'the deliveries of the period''s alerts, delivered or not');
 select results_eq($$select check_name, channel, delivered from user_sync.get_report_deliveries('2031-02-01', '2031-03-01')$$,
                   $$values ('monitor_failed'::text, 'slack'::text, true)$$,
-                  'an alert without a recorded run counts in the period it was delivered in');
+                  'an alert without a recorded run counts in the period it was delivered in; the report''s own delivery does not');
 select results_eq($$select check_name, channel from user_sync.get_report_deliveries('2031-03-01', '2031-04-01')$$,
                   $$values ('trigger_enabled'::text, 'pagerduty'::text)$$,
                   'a run''s alert belongs to the run''s period');
