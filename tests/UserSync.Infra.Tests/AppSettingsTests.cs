@@ -33,7 +33,7 @@ public sealed class AppSettingsTests
                 "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING",
                 "AZURE_CLIENT_ID",
                 "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential",
-                "DailyCheckSchedule",
+                "DailyCheckSchedule", "MonthlyReportSchedule",
                 "UserSync__AlertSamples",
                 "UserSync__Alerts__Email__Acs__Endpoint", "UserSync__Alerts__Email__Acs__Recipients__0",
                 "UserSync__Alerts__Email__Acs__SenderAddress", "UserSync__Alerts__Email__Provider",
@@ -42,7 +42,7 @@ public sealed class AppSettingsTests
                 "UserSync__Alerts__Routes__Critical", "UserSync__Alerts__Routes__Warning",
                 "UserSync__Alerts__Slack__WebhookUrl",
                 "UserSync__ConnectionString", "UserSync__Environment", "UserSync__MaskPii",
-                "UserSync__RunbookUrl", "UserSync__StatementTimeoutSeconds",
+                "UserSync__Report__Enabled", "UserSync__RunbookUrl", "UserSync__StatementTimeoutSeconds",
             ],
             Template.AppSettings.Select(s => s.Name).Order(StringComparer.Ordinal));
     }

@@ -214,6 +214,7 @@ public static class LocalCommand
 
         // As in local.settings.sample.json; the host will not index DailyCheck without it.
         settings.TryAdd("DailyCheckSchedule", environment.Variable("DailyCheckSchedule") ?? "0 0 2 * * *");
+        settings.TryAdd("MonthlyReportSchedule", environment.Variable("MonthlyReportSchedule") ?? "0 0 6 1 * *");
         if (!settings.ContainsKey("UserSync__Environment"))
         {
             settings["UserSync__Environment"] = parsed.GetValue(shared.Environment) ?? environment.Variable("USERSYNC_ENVIRONMENT") ?? "local";
