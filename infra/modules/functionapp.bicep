@@ -160,6 +160,10 @@ var baseSettings = {
     UserSync__AutoRepair__Enabled: autoRepairEnabled ? 'true' : 'false'
     UserSync__AutoRepair__MaxGhosts: string(autoRepairMaxGhosts)
     UserSync__AutoRepair__BatchSize: string(autoRepairBatchSize)
+    // MonthlyReport's timer reads %MonthlyReportSchedule% (the host indexes it even while the report is off).
+    MonthlyReportSchedule: '0 0 6 1 * *'
+    // The monthly report is opt-in (docs/report.md); receivers are set by the operator when it is turned on.
+    UserSync__Report__Enabled: 'false'
     // Alert routes (AlertRoutingOptions.Routes), limited to the configured channels.
     UserSync__Alerts__Routes__Critical: empty(criticalChannels) ? 'none' : join(criticalChannels, ',')
     UserSync__Alerts__Routes__Warning: slackConfigured ? 'slack' : 'none'

@@ -90,7 +90,7 @@ select is((select count(*)::int from pg_catalog.pg_proc
             where prosecdef
               and (pronamespace in ('user_sync'::regnamespace, 'user_sync_private'::regnamespace)
                    or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))),
-          19, 'the two checks above cover the 19 UserSync security definer functions');
+          23, 'the two checks above cover the 23 UserSync security definer functions');
 
 -- RLS on every UserSync table.
 
@@ -121,6 +121,9 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.get_latest_sync_status_from(text[])',
                     'user_sync.get_sync_status_history(integer)',
                     'user_sync.get_cleanup_audit(integer,bigint)',
+                    'user_sync.get_report_runs(timestamp with time zone,timestamp with time zone)',
+                    'user_sync.get_report_audit(timestamp with time zone,timestamp with time zone)',
+                    'user_sync.get_report_deliveries(timestamp with time zone,timestamp with time zone)',
                     'user_sync.repair_ghost_users(integer,boolean)',
                     'user_sync.repair_ghost_users(integer,boolean,uuid)',
                     'user_sync.repair_ghost_users(integer,boolean,uuid,text)',
@@ -129,7 +132,7 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.get_latest_check_states(text[])',
                     'user_sync.claim_alert_delivery(text,text,text,interval)',
                     'user_sync.complete_alert_delivery(text,text,text,boolean,integer,text)'],
-              'user_sync_monitor may execute exactly the fourteen monitoring functions and the three alerting ones');
+              'user_sync_monitor may execute exactly the fourteen monitoring functions, the three alerting ones and the three report readers');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');
 select table_privs_are('user_sync', 'monitoring_log', 'user_sync_monitor', '{}'::text[],

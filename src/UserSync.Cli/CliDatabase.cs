@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using UserSync.Core.Options;
+using UserSync.Core.Reports;
 using UserSync.Core.Runs;
 using UserSync.Core.Store;
 
@@ -22,12 +23,14 @@ public sealed class CliDatabase : IAsyncDisposable
 
     public CheckRunner Runner => _services.GetRequiredService<CheckRunner>();
 
-    public static CliDatabase Open(UserSyncOptions options)
+    public SuccessReports Reports => _services.GetRequiredService<SuccessReports>();
+
+    public static CliDatabase Open(UserSyncOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var services = new ServiceCollection();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(clock ?? TimeProvider.System);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddUserSyncDatabase();

@@ -18,6 +18,9 @@ public sealed class CliEnvironment(
     /// <summary>Every variable (app settings such as UserSync__Alerts__Receivers__oncall__...); none unless given.</summary>
     public Func<IEnumerable<KeyValuePair<string, string?>>> Variables { get; } = variables ?? (() => []);
 
+    /// <summary>What "now" is for the commands (the report's current month and observed-until); tests pass a fixed one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Tables and progress bars; plain text when the output is not a terminal.</summary>
     public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
     {

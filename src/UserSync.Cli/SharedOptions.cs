@@ -46,5 +46,5 @@ public sealed class SharedOptions
     }
 
     /// <summary>The command's database, with masking as <paramref name="maskPii"/> says.</summary>
-    public CliDatabase Database(ParseResult parsed, CliEnvironment environment, bool maskPii = true) => CliDatabase.Open(Resolve(parsed, environment, maskPii));
+    public CliDatabase Database(ParseResult parsed, CliEnvironment environment, bool maskPii = true) => CliDatabase.Open(Resolve(parsed, environment, maskPii), environment.Clock);
 }

@@ -29,6 +29,7 @@ public static class UserSyncCli
                      GhostsCommand.Create(shared, environment),
                      RepairCommand.Create(shared, environment),
                      AuditCommand.Create(shared, environment),
+                     ReportCommand.Create(shared, environment),
                      LocalCommand.Create(shared, environment),
                      AlertsCommand.Create(environment),
                  })

@@ -21,6 +21,8 @@ public static class FunctionsAppExtensions
 
         builder.Services.AddOptions<DailyCheckOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DailyCheckOptions>, DailyCheckOptionsValidator>();
+        builder.Services.AddOptions<MonthlyReportOptions>().Bind(builder.Configuration).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MonthlyReportOptions>, MonthlyReportOptionsValidator>();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(json =>
         {

@@ -10,6 +10,7 @@ builder.ConfigureFunctionsWebApplication();
 
 builder.Services.AddUserSyncCore();
 builder.Services.AddUserSyncAlerts(builder.Configuration);
+builder.Services.AddUserSyncReports();
 builder.AddUserSyncFunctions();
 builder.AddUserSyncTelemetry();
 

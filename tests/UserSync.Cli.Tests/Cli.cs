@@ -6,12 +6,19 @@ namespace UserSync.Cli.Tests;
 /// </summary>
 internal static class Cli
 {
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, params string[] args) =>
+        RunAsync(variables, TimeProvider.System, args);
+
+    /// <summary>As above, with "now" fixed by <paramref name="clock"/>.</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, TimeProvider clock, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var environment = new CliEnvironment(stdout, stderr, name => variables.TryGetValue(name, out var value) ? value : null,
-            () => variables.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
+            () => variables.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)))
+        {
+            Clock = clock,
+        };
 
         var exitCode = await UserSyncCli.RunAsync(args, environment, CancellationToken.None);
 

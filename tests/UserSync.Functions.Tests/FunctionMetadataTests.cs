@@ -24,15 +24,17 @@ public sealed class FunctionMetadataTests
         { "GetHistory", "get", "user-sync/history", "Function" },
         { "GetGhosts", "get", "user-sync/ghosts", "Function" },
         { "GetAudit", "get", "user-sync/audit", "Function" },
+        { "GetReport", "get", "user-sync/report", "Function" },
         { "RunChecks", "post", "user-sync/checks/run", "Function" },
         { "RepairGhosts", "post", "user-sync/repair", "Admin" },
     };
 
     [Fact]
-    public void The_app_indexes_exactly_the_ten_functions()
+    public void The_app_indexes_exactly_the_thirteen_functions()
     {
         Assert.Equal(
-            ["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetStats", "GetStatus", "Health", "IncrementalCheck", "RepairGhosts", "RunChecks"],
+            ["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetReport", "GetStats", "GetStatus", "Health", "IncrementalCheck",
+             "MonthlyReport", "RepairGhosts", "RunChecks"],
             Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f =>
         {

@@ -52,6 +52,7 @@ internal sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
         builder.Services.AddUserSyncCore();
         builder.Services.AddUserSyncAlerts(builder.Configuration);
+        builder.Services.AddUserSyncReports();
         builder.AddUserSyncFunctions();
         builder.AddUserSyncTelemetry();
         return new TestApp(builder.Build(), logs);

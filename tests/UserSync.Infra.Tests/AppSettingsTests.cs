@@ -35,6 +35,7 @@ public sealed class AppSettingsTests
                 "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential",
                 "DailyCheckSchedule",
                 "IncrementalCheckSchedule",
+                "MonthlyReportSchedule",
                 "UserSync__AlertSamples",
                 "UserSync__Alerts__Email__Acs__Endpoint", "UserSync__Alerts__Email__Acs__Recipients__0",
                 "UserSync__Alerts__Email__Acs__SenderAddress", "UserSync__Alerts__Email__Provider",
@@ -44,7 +45,7 @@ public sealed class AppSettingsTests
                 "UserSync__Alerts__Slack__WebhookUrl",
                 "UserSync__AutoRepair__BatchSize", "UserSync__AutoRepair__Enabled", "UserSync__AutoRepair__MaxGhosts",
                 "UserSync__ConnectionString", "UserSync__Environment", "UserSync__MaskPii",
-                "UserSync__RunbookUrl", "UserSync__StatementTimeoutSeconds",
+                "UserSync__Report__Enabled", "UserSync__RunbookUrl", "UserSync__StatementTimeoutSeconds",
             ],
             Template.AppSettings.Select(s => s.Name).Order(StringComparer.Ordinal));
     }

@@ -22,7 +22,7 @@ namespace UserSync.Alerts.Channels;
 /// and the shared resilient HttpClient, so retries on 429/5xx/timeouts and Retry-After behave like
 /// every other channel's.
 /// </summary>
-public sealed partial class AcsEmailChannel : IAlertChannel
+public sealed partial class AcsEmailChannel : IAlertChannel, IEmailContentSender
 {
     public const string HttpClientName = "email-acs";
     internal const string ApiVersion = "2023-03-31";
@@ -57,10 +57,15 @@ public sealed partial class AcsEmailChannel : IAlertChannel
 
     public string Name => "email";
 
-    public async Task<ChannelDelivery> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
+    public Task<ChannelDelivery> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var content = EmailContent.Render(alert);
+        return SendContentAsync(EmailContent.Render(alert), alert.AlertId, cancellationToken);
+    }
+
+    public async Task<ChannelDelivery> SendContentAsync(EmailContent content, string reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
         var body = JsonSerializer.SerializeToUtf8Bytes(new SendRequest(
             options.SenderAddress!,
             new SendContent(content.Subject, content.PlainText, content.Html),
@@ -77,34 +82,34 @@ public sealed partial class AcsEmailChannel : IAlertChannel
             if (response.StatusCode != HttpStatusCode.Accepted)
             {
                 var code = await ErrorCodeAsync(response, cancellationToken);
-                return Failed(alert, (int)response.StatusCode, $"ACS email send answered {(int)response.StatusCode}{code}");
+                return Failed(reference, (int)response.StatusCode, $"ACS email send answered {(int)response.StatusCode}{code}");
             }
 
             var location = response.Headers.TryGetValues("Operation-Location", out var values) ? values.FirstOrDefault() : null;
             if (location is null || !Uri.TryCreate(sendUri, location, out var operationUri))
             {
-                return Delivered(alert, 202, "ACS email accepted; no Operation-Location to follow");
+                return Delivered(reference, 202, "ACS email accepted; no Operation-Location to follow");
             }
 
             if (!string.Equals(operationUri.GetLeftPart(UriPartial.Authority), endpoint.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
             {
                 // Credentials go to the configured endpoint only, never to a host a response names.
-                return Delivered(alert, 202, "ACS email accepted; Operation-Location on another host not followed");
+                return Delivered(reference, 202, "ACS email accepted; Operation-Location on another host not followed");
             }
 
-            return await FollowAsync(alert, operationUri, RetryAfter(response), cancellationToken);
+            return await FollowAsync(reference, operationUri, RetryAfter(response), cancellationToken);
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
-            return Failed(alert, null, $"ACS email request failed: {ex.GetType().Name}");
+            return Failed(reference, null, $"ACS email request failed: {ex.GetType().Name}");
         }
         catch (AuthenticationFailedException ex)
         {
-            return Failed(alert, null, $"ACS email could not get a Microsoft Entra token: {ex.GetType().Name}");
+            return Failed(reference, null, $"ACS email could not get a Microsoft Entra token: {ex.GetType().Name}");
         }
     }
 
-    private async Task<ChannelDelivery> FollowAsync(AlertMessage alert, Uri operationUri, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    private async Task<ChannelDelivery> FollowAsync(string reference, Uri operationUri, TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
         var status = "NotStarted";
         for (var poll = 1; poll <= options.MaxPolls; poll++)
@@ -116,7 +121,7 @@ public sealed partial class AcsEmailChannel : IAlertChannel
             if (!response.IsSuccessStatusCode)
             {
                 var code = await ErrorCodeAsync(response, cancellationToken);
-                return Failed(alert, statusCode, $"ACS email status check answered {statusCode}{code}");
+                return Failed(reference, statusCode, $"ACS email status check answered {statusCode}{code}");
             }
 
             OperationStatus? operation;
@@ -126,24 +131,24 @@ public sealed partial class AcsEmailChannel : IAlertChannel
             }
             catch (JsonException)
             {
-                return Failed(alert, statusCode, "ACS email status check answered with unreadable JSON");
+                return Failed(reference, statusCode, "ACS email status check answered with unreadable JSON");
             }
 
             status = Token(operation?.Status) ?? "unknown";
             switch (status)
             {
                 case "Succeeded":
-                    return Delivered(alert, statusCode, "ACS email sent");
+                    return Delivered(reference, statusCode, "ACS email sent");
                 case "Failed":
                 case "Canceled":
                     var code = Token(operation?.Error?.Code) is { } c ? $" ({c})" : "";
-                    return Failed(alert, statusCode, $"ACS email operation {status}{code}");
+                    return Failed(reference, statusCode, $"ACS email operation {status}{code}");
             }
 
             retryAfter = RetryAfter(response);
         }
 
-        return Failed(alert, 202, $"ACS email operation still {status} after {options.MaxPolls} status checks");
+        return Failed(reference, 202, $"ACS email operation still {status} after {options.MaxPolls} status checks");
     }
 
     private async Task<HttpRequestMessage> CreateRequestAsync(HttpMethod method, Uri uri, byte[]? body, CancellationToken cancellationToken)
@@ -217,23 +222,23 @@ public sealed partial class AcsEmailChannel : IAlertChannel
         ex is HttpRequestException or TimeoutRejectedException
         || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    private ChannelDelivery Delivered(AlertMessage alert, int statusCode, string detail)
+    private ChannelDelivery Delivered(string reference, int statusCode, string detail)
     {
-        LogDelivered(logger, alert.AlertId, statusCode);
+        LogDelivered(logger, reference, statusCode);
         return ChannelDelivery.Ok(statusCode, detail);
     }
 
-    private ChannelDelivery Failed(AlertMessage alert, int? statusCode, string detail)
+    private ChannelDelivery Failed(string reference, int? statusCode, string detail)
     {
-        LogFailed(logger, alert.AlertId, statusCode, detail);
+        LogFailed(logger, reference, statusCode, detail);
         return ChannelDelivery.Failed(statusCode, detail);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Channel email (acs) delivered alert {AlertId} (status {StatusCode})")]
-    private static partial void LogDelivered(ILogger logger, string alertId, int statusCode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel email (acs) delivered {Reference} (status {StatusCode})")]
+    private static partial void LogDelivered(ILogger logger, string reference, int statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel email (acs) failed alert {AlertId} (status {StatusCode}): {Detail}")]
-    private static partial void LogFailed(ILogger logger, string alertId, int? statusCode, string detail);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel email (acs) failed {Reference} (status {StatusCode}): {Detail}")]
+    private static partial void LogFailed(ILogger logger, string reference, int? statusCode, string detail);
 
     private sealed record SendRequest(
         [property: JsonPropertyName("senderAddress")] string SenderAddress,

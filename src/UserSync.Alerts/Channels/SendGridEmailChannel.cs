@@ -11,7 +11,7 @@ namespace UserSync.Alerts.Channels;
 /// library is given the shared resilient HttpClient, so 429/5xx/timeouts retry like every other
 /// channel's and its own retry handler stays out of the way.
 /// </summary>
-public sealed partial class SendGridEmailChannel : IAlertChannel
+public sealed partial class SendGridEmailChannel : IAlertChannel, IEmailContentSender
 {
     public const string HttpClientName = "email-sendgrid";
 
@@ -35,10 +35,15 @@ public sealed partial class SendGridEmailChannel : IAlertChannel
 
     public string Name => "email";
 
-    public async Task<ChannelDelivery> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
+    public Task<ChannelDelivery> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var content = EmailContent.Render(alert);
+        return SendContentAsync(EmailContent.Render(alert), alert.AlertId, cancellationToken);
+    }
+
+    public async Task<ChannelDelivery> SendContentAsync(EmailContent content, string reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
         var message = new SendGridMessage
         {
             From = new EmailAddress(options.From),
@@ -55,27 +60,27 @@ public sealed partial class SendGridEmailChannel : IAlertChannel
             var statusCode = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                LogDelivered(logger, alert.AlertId, statusCode);
+                LogDelivered(logger, reference, statusCode);
                 return ChannelDelivery.Ok(statusCode, "SendGrid accepted the email");
             }
 
-            return Failed(alert, statusCode, $"SendGrid answered {statusCode}");
+            return Failed(reference, statusCode, $"SendGrid answered {statusCode}");
         }
         catch (Exception ex) when (AcsEmailChannel.IsTransportFailure(ex, cancellationToken))
         {
-            return Failed(alert, null, $"SendGrid request failed: {ex.GetType().Name}");
+            return Failed(reference, null, $"SendGrid request failed: {ex.GetType().Name}");
         }
     }
 
-    private ChannelDelivery Failed(AlertMessage alert, int? statusCode, string detail)
+    private ChannelDelivery Failed(string reference, int? statusCode, string detail)
     {
-        LogFailed(logger, alert.AlertId, statusCode, detail);
+        LogFailed(logger, reference, statusCode, detail);
         return ChannelDelivery.Failed(statusCode, detail);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Channel email (sendgrid) delivered alert {AlertId} (status {StatusCode})")]
-    private static partial void LogDelivered(ILogger logger, string alertId, int statusCode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel email (sendgrid) delivered {Reference} (status {StatusCode})")]
+    private static partial void LogDelivered(ILogger logger, string reference, int statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel email (sendgrid) failed alert {AlertId} (status {StatusCode}): {Detail}")]
-    private static partial void LogFailed(ILogger logger, string alertId, int? statusCode, string detail);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel email (sendgrid) failed {Reference} (status {StatusCode}): {Detail}")]
+    private static partial void LogFailed(ILogger logger, string reference, int? statusCode, string detail);
 }

@@ -20,16 +20,26 @@ public sealed partial class SlackChannel(IHttpClientFactory httpClientFactory, I
 
     public string Name => ChannelName;
 
-    public async Task<ChannelDelivery> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
+    public Task<ChannelDelivery> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        return PostAsync(BuildPayload(alert), alert.AlertId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Posts any webhook body (the monthly report's summary) through the same webhook and resilient
+    /// HttpClient; <paramref name="reference"/> names the message in logs.
+    /// </summary>
+    public async Task<ChannelDelivery> PostAsync(JsonObject payload, string reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
         var webhook = options.Value.WebhookUrl ?? throw new InvalidOperationException("UserSync:Alerts:Slack:WebhookUrl is not configured.");
         return await ChannelHttp.PostJsonAsync(httpClientFactory.CreateClient(ChannelName), webhook,
-            BuildPayload(alert).ToJsonString(), ChannelName,
+            payload.ToJsonString(), ChannelName,
             new ChannelOutcomeLog(
-                status => LogDelivered(logger, alert.AlertId, status),
-                status => LogRejected(logger, alert.AlertId, status),
-                kind => LogUnreachable(logger, alert.AlertId, kind)),
+                status => LogDelivered(logger, reference, status),
+                status => LogRejected(logger, reference, status),
+                kind => LogUnreachable(logger, reference, kind)),
             cancellationToken);
     }
 
@@ -101,12 +111,12 @@ public sealed partial class SlackChannel(IHttpClientFactory httpClientFactory, I
 
 
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} delivered to slack ({StatusCode})")]
-    private static partial void LogDelivered(ILogger logger, string alertId, int statusCode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Reference} delivered to slack ({StatusCode})")]
+    private static partial void LogDelivered(ILogger logger, string reference, int statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} rejected by slack ({StatusCode})")]
-    private static partial void LogRejected(ILogger logger, string alertId, int statusCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reference} rejected by slack ({StatusCode})")]
+    private static partial void LogRejected(ILogger logger, string reference, int statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} not delivered to slack: {Reason}")]
-    private static partial void LogUnreachable(ILogger logger, string alertId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reference} not delivered to slack: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string reference, string reason);
 }

@@ -236,6 +236,7 @@ public static class LocalCommand
         // As in local.settings.sample.json; the host will not index the timers without them.
         settings.TryAdd("DailyCheckSchedule", environment.Variable("DailyCheckSchedule") ?? "0 0 2 * * *");
         settings.TryAdd("IncrementalCheckSchedule", environment.Variable("IncrementalCheckSchedule") ?? "0 */10 * * * *");
+        settings.TryAdd("MonthlyReportSchedule", environment.Variable("MonthlyReportSchedule") ?? "0 0 6 1 * *");
         if (!settings.ContainsKey("UserSync__Environment"))
         {
             settings["UserSync__Environment"] = parsed.GetValue(shared.Environment) ?? environment.Variable("USERSYNC_ENVIRONMENT") ?? "local";

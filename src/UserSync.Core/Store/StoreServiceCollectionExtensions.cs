@@ -20,6 +20,8 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => MonitorConnections.BuildDataSource(sp.GetRequiredService<IOptions<UserSyncOptions>>().Value));
         services.TryAddSingleton<MonitorConnections>();
         services.TryAddSingleton<IUserSyncStore, PostgresUserSyncStore>();
+        services.TryAddSingleton<Reports.ReportReader>();
+        services.TryAddSingleton<Reports.SuccessReports>();
         return services;
     }
 }

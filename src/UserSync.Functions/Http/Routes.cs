@@ -11,4 +11,5 @@ public static class Routes
     public const string RunChecks = "user-sync/checks/run";
     public const string Repair = "user-sync/repair";
     public const string Audit = "user-sync/audit";
+    public const string Report = "user-sync/report";
 }

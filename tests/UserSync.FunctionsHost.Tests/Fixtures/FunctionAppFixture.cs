@@ -129,6 +129,7 @@ public abstract class FunctionAppFixture : IAsyncLifetime
         ["AzureWebJobsStorage"] = Azurite.ConnectionString,
         ["DailyCheckSchedule"] = "0 0 2 * * *",
         ["IncrementalCheckSchedule"] = "0 */10 * * * *",
+        ["MonthlyReportSchedule"] = "0 0 6 1 * *",
         ["UserSync__ConnectionString"] = Database.ConnectionString,
         ["UserSync__Environment"] = "test",
         ["UserSync__Alerts__Routes__Critical"] = "email,slack",

@@ -1,0 +1,297 @@
+using UserSync.Core.Checks;
+
+namespace UserSync.Core.Reports;
+
+/// <summary>
+/// Computes a <see cref="SuccessReport"/> from recorded facts. Pure (the clock comes in as
+/// <c>now</c>), so every figure is tested on a month built by hand; docs/report.md says how each
+/// is computed. Done here rather than in SQL because incidents are a walk over runs in order
+/// (open on the first failing run, close on the first passing one) and every figure of an incident
+/// joins three sources: as one plain loop it reads and tests far better than as window functions,
+/// and the reads it needs are bounded by the period (one row per run and per audit and ledger row).
+/// </summary>
+public static class SuccessReportBuilder
+{
+    public const double MttdTargetMinutes = 24 * 60;
+    public const double MttrTargetMinutes = 30;
+    public const double FalsePositiveTarget = 0.05;
+
+    /// <summary>Checks whose incidents a ghost repair can end: they count for repairs and the noise proxy.</summary>
+    public static IReadOnlyList<string> RepairableChecks { get; } = [CheckNames.GhostUsers, CheckNames.CountParity];
+
+    private static readonly string[] CheckOrder =
+        [CheckNames.GhostUsers, CheckNames.OrphanedProfiles, CheckNames.CountParity, CheckNames.TriggerEnabled];
+
+    public static SuccessReport Build(string environment, ReportPeriod period, DateTimeOffset now, ReportFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(facts);
+        var from = period.From;
+        var to = period.To;
+        var observedUntil = now < from ? from : now > to ? to : now;
+        var runs = facts.Runs.OrderBy(r => r.CheckedAt).ToList();
+        var inPeriod = runs.Where(r => r.CheckedAt >= from && r.CheckedAt < to).ToList();
+        var segments = Segments(runs, from, observedUntil);
+
+        var periodRunIds = inPeriod.Select(r => r.RunId.ToString("N")).ToHashSet(StringComparer.Ordinal);
+        var deliveries = facts.Deliveries
+            .Where(d => periodRunIds.Contains(RunPart(d.AlertId)) || (d.DeliveredAt >= from && d.DeliveredAt < to))
+            .ToList();
+        var incidents = Incidents(runs, facts, from, observedUntil);
+
+        var ghosts = Zero(inPeriod, r => r.GhostUsers);
+        var orphans = Zero(inPeriod, r => r.OrphanedProfiles);
+        var discrepancy = Zero(inPeriod, r => Math.Abs(r.CountDifference));
+        var trigger = Trigger(inPeriod, segments);
+        var ttd = Mean(incidents.Where(i => i.Check == CheckNames.GhostUsers && !i.StartedBeforePeriod)
+            .Select(i => i.TimeToDetectMinutes), MttdTargetMinutes);
+        var ttr = Mean(incidents.Where(i => i.ResolvedAt >= from && i.ResolvedAt < to).Select(i => i.TimeToResolveMinutes), MttrTargetMinutes);
+        var noise = Noise(incidents, from, to);
+        var audit = facts.Audit.Where(a => a.PerformedAt >= from && a.PerformedAt < to).ToList();
+        var repairs = new RepairCounts(
+            audit.Count(a => !a.IsSelfService && !a.IsAutomatic), audit.Where(a => !a.IsSelfService && !a.IsAutomatic).Sum(a => (long)a.AffectedCount),
+            audit.Count(a => !a.IsSelfService && a.IsAutomatic), audit.Where(a => !a.IsSelfService && a.IsAutomatic).Sum(a => (long)a.AffectedCount),
+            audit.Where(a => a.IsSelfService).Sum(a => a.AffectedCount));
+
+        return new SuccessReport(
+            environment,
+            period.Label,
+            from,
+            to,
+            now,
+            observedUntil,
+            Objectives(ghosts, orphans, discrepancy, trigger, ttd, ttr, noise),
+            new RunCounts(inPeriod.Count,
+                inPeriod.GroupBy(r => r.Source, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                inPeriod.Count > 0 ? inPeriod[0].CheckedAt : null,
+                inPeriod.Count > 0 ? inPeriod[^1].CheckedAt : null),
+            ghosts,
+            orphans,
+            discrepancy,
+            trigger,
+            Minutes(segments.Sum(s => s.Minutes * s.Run.GhostUsers)),
+            ttd,
+            ttr,
+            noise,
+            repairs,
+            Deliveries(deliveries),
+            incidents,
+            Daily(period, inPeriod, segments));
+    }
+
+    /// <summary>Each run's state holds from its time until the next run, the last until <paramref name="until"/>; clipped to [from, until).</summary>
+    private static List<Segment> Segments(List<ReportRun> runs, DateTimeOffset from, DateTimeOffset until)
+    {
+        var segments = new List<Segment>();
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var start = runs[i].CheckedAt < from ? from : runs[i].CheckedAt;
+            var end = i + 1 < runs.Count && runs[i + 1].CheckedAt < until ? runs[i + 1].CheckedAt : until;
+            if (end > start)
+            {
+                segments.Add(new Segment(start, end, runs[i]));
+            }
+        }
+
+        return segments;
+    }
+
+    private static List<Incident> Incidents(List<ReportRun> runs, ReportFacts facts, DateTimeOffset from, DateTimeOffset observedUntil)
+    {
+        var names = runs.SelectMany(r => r.Checks.Select(c => c.Name)).Distinct(StringComparer.Ordinal)
+            .OrderBy(n => Array.IndexOf(CheckOrder, n) is var i && i < 0 ? int.MaxValue : i).ThenBy(n => n, StringComparer.Ordinal)
+            .ToList();
+        var incidents = new List<Incident>();
+        foreach (var name in names)
+        {
+            List<ReportRun>? failing = null;
+            string severity = "";
+            foreach (var run in runs)
+            {
+                var check = run.Checks.FirstOrDefault(c => c.Name == name);
+                if (check is null)
+                {
+                    continue;
+                }
+
+                if (!check.Passed)
+                {
+                    failing ??= [];
+                    failing.Add(run);
+                    severity = check.Severity.ToString().ToLowerInvariant();
+                }
+                else if (failing is not null)
+                {
+                    incidents.Add(Incident(name, severity, failing, run.CheckedAt, facts, from, observedUntil));
+                    failing = null;
+                }
+            }
+
+            if (failing is not null)
+            {
+                incidents.Add(Incident(name, severity, failing, null, facts, from, observedUntil));
+            }
+        }
+
+        // Incidents that were over before the period began are context, not part of it.
+        return incidents.Where(i => i.ResolvedAt is null || i.ResolvedAt > from)
+            .OrderBy(i => i.StartedAt).ThenBy(i => Array.IndexOf(CheckOrder, i.Check)).ToList();
+    }
+
+    private static Incident Incident(string name, string severity, List<ReportRun> failing, DateTimeOffset? resolvedAt, ReportFacts facts,
+        DateTimeOffset from, DateTimeOffset observedUntil)
+    {
+        var first = failing[0];
+        var startedAt = first.CheckedAt;
+        var ghost = name == CheckNames.GhostUsers;
+        var repairable = RepairableChecks.Contains(name);
+        DateTimeOffset? oldest = ghost ? first.OldestGhostCreatedAt : null;
+        double? ttd = oldest is { } created ? Minutes(Math.Max(0, (startedAt - created).TotalMinutes)) : null;
+
+        var windowEnd = resolvedAt ?? observedUntil;
+        var repairs = repairable
+            ? facts.Audit.Where(a => a.PerformedAt >= startedAt && a.PerformedAt <= windowEnd).ToList()
+            : [];
+        var runIds = failing.Select(r => r.RunId.ToString("N")).ToHashSet(StringComparer.Ordinal);
+        var delivered = facts.Deliveries
+            .Where(d => d.Delivered && d.Check == name && d.AlertStatus == "firing" && runIds.Contains(RunPart(d.AlertId)))
+            .Select(d => d.AlertId).Distinct(StringComparer.Ordinal).Count();
+
+        return new Incident(
+            name,
+            severity,
+            startedAt,
+            resolvedAt,
+            startedAt < from,
+            failing.Count,
+            failing.Max(r => r.GhostUsers),
+            oldest,
+            ttd,
+            resolvedAt is { } end ? Minutes((end - startedAt).TotalMinutes) : null,
+            repairs.Count(a => !a.IsSelfService && !a.IsAutomatic),
+            repairs.Count(a => !a.IsSelfService && a.IsAutomatic),
+            repairs.Sum(a => (long)a.AffectedCount),
+            repairable && resolvedAt is not null ? repairs.Count == 0 : null,
+            delivered);
+    }
+
+    private static ZeroTarget Zero(List<ReportRun> runs, Func<ReportRun, long> value)
+    {
+        var atZero = runs.Count(r => value(r) == 0);
+        return new ZeroTarget(runs.Count, atZero, runs.Count > 0 ? Share(atZero, runs.Count) : null, runs.Count > 0 ? runs.Max(value) : 0);
+    }
+
+    private static TriggerUptime Trigger(List<ReportRun> inPeriod, List<Segment> segments)
+    {
+        var observed = segments.Sum(s => s.Minutes);
+        var enabled = segments.Where(s => s.Run.TriggerEnabled).Sum(s => s.Minutes);
+        return new TriggerUptime(
+            observed > 0 ? Math.Round(enabled / observed, 6) : null,
+            Minutes(observed),
+            Minutes(enabled),
+            inPeriod.Count,
+            inPeriod.Count(r => r.TriggerEnabled),
+            inPeriod.Select(r => r.TriggerState).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+    }
+
+    private static MeanTime Mean(IEnumerable<double?> values, double target)
+    {
+        var known = values.Where(v => v is not null).Select(v => v!.Value).ToList();
+        if (known.Count == 0)
+        {
+            return new MeanTime(0, null, null, target, null);
+        }
+
+        var mean = Minutes(known.Average());
+        return new MeanTime(known.Count, mean, known.Max(), target, mean < target);
+    }
+
+    private static FalsePositives Noise(List<Incident> incidents, DateTimeOffset from, DateTimeOffset to)
+    {
+        var resolved = incidents.Where(i => i.ResolvedWithoutRepair is not null && i.ResolvedAt >= from && i.ResolvedAt < to).ToList();
+        var without = resolved.Count(i => i.ResolvedWithoutRepair == true);
+        double? rate = resolved.Count > 0 ? Share(without, resolved.Count) : null;
+        return new FalsePositives(resolved.Count, without, rate, FalsePositiveTarget, rate is { } r ? r < FalsePositiveTarget : null);
+    }
+
+    private static DeliveryCounts Deliveries(List<ReportDeliveryRow> rows) => new(
+        rows.Select(d => d.AlertId).Distinct(StringComparer.Ordinal).Count(),
+        rows.Where(d => d.AlertStatus == "firing").Select(d => d.AlertId).Distinct(StringComparer.Ordinal).Count(),
+        rows.Where(d => d.AlertStatus == "resolved").Select(d => d.AlertId).Distinct(StringComparer.Ordinal).Count(),
+        rows.GroupBy(d => d.Channel, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ChannelDeliveries(g.Key, g.Count(d => d.Delivered), g.Count(d => !d.Delivered), g.Count(d => d.Attempts > 1)))
+            .ToList());
+
+    private static List<DailyPoint> Daily(ReportPeriod period, List<ReportRun> inPeriod, List<Segment> segments)
+    {
+        var days = new List<DailyPoint>();
+        for (var day = new DateTimeOffset(period.From.UtcDateTime.Date, TimeSpan.Zero); day < period.To; day = day.AddDays(1))
+        {
+            var start = day < period.From ? period.From : day;
+            var end = day.AddDays(1) > period.To ? period.To : day.AddDays(1);
+            var runs = inPeriod.Where(r => r.CheckedAt >= start && r.CheckedAt < end).ToList();
+            var clipped = segments.Select(s => s.Clip(start, end)).Where(s => s is not null).Select(s => s!).ToList();
+            var observed = clipped.Sum(s => s.Minutes);
+            days.Add(new DailyPoint(
+                DateOnly.FromDateTime(day.UtcDateTime),
+                runs.Count,
+                runs.Count > 0 ? runs.Max(r => r.GhostUsers) : 0,
+                runs.Count > 0 ? runs.Max(r => r.OrphanedProfiles) : 0,
+                observed > 0 ? Math.Round(clipped.Where(s => s.Run.TriggerEnabled).Sum(s => s.Minutes) / observed, 6) : null,
+                Minutes(clipped.Sum(s => s.Minutes * s.Run.GhostUsers))));
+        }
+
+        return days;
+    }
+
+    private static List<Objective> Objectives(ZeroTarget ghosts, ZeroTarget orphans, ZeroTarget discrepancy, TriggerUptime trigger,
+        MeanTime ttd, MeanTime ttr, FalsePositives noise) =>
+    [
+        ZeroObjective("ghosts", "Ghost users", ghosts),
+        ZeroObjective("orphans", "Orphaned profiles", orphans),
+        ZeroObjective("discrepancy", "Sync discrepancy (auth users minus profiles)", discrepancy),
+        new("trigger_uptime", "Trigger uptime", "100 %",
+            trigger.Uptime is { } up ? $"{ReportFormat.Percent(up)} of {ReportFormat.Duration(trigger.ObservedMinutes)} observed" : "not observed",
+            trigger.Uptime is { } u ? u >= 1 : null),
+        TimeObjective("mttd", "Mean time to detect", "< 24 h", ttd, "no ghost incident began"),
+        TimeObjective("mttr", "Mean time to resolve", "< 30 min", ttr, "no incident resolved"),
+        new("false_positive_rate", "False-positive rate (alerts resolved without a repair)", $"< {ReportFormat.Percent(FalsePositiveTarget)}",
+            noise.Rate is { } rate
+                ? $"{ReportFormat.Percent(rate)} ({noise.ResolvedWithoutRepair} of {noise.Resolved} resolved ghost and count incidents)"
+                : "no ghost or count incident resolved",
+            noise.Met),
+    ];
+
+    private static Objective ZeroObjective(string key, string name, ZeroTarget zero) => new(
+        key, name, "0 always",
+        zero.Runs == 0 ? "no run"
+        : zero.MaxSeen == 0 ? $"0 in all {zero.Runs} runs"
+        : $"max {zero.MaxSeen}; 0 in {zero.RunsAtZero} of {zero.Runs} runs ({ReportFormat.Percent(zero.ShareAtZero!.Value)})",
+        zero.Runs == 0 ? null : zero.MaxSeen == 0);
+
+    private static Objective TimeObjective(string key, string name, string target, MeanTime time, string none) => new(
+        key, name, target,
+        time.MeanMinutes is { } mean
+            ? $"{ReportFormat.Duration(mean)} over {time.Incidents} incident{(time.Incidents == 1 ? "" : "s")} (max {ReportFormat.Duration(time.MaxMinutes!.Value)})"
+            : none,
+        time.Met);
+
+    private static string RunPart(string alertId) => alertId.Split(':', 2)[0];
+
+    private static double Share(int part, int whole) => Math.Round((double)part / whole, 6);
+
+    private static double Minutes(double minutes) => Math.Round(minutes, 2);
+
+    private sealed record Segment(DateTimeOffset Start, DateTimeOffset End, ReportRun Run)
+    {
+        public double Minutes => (End - Start).TotalMinutes;
+
+        public Segment? Clip(DateTimeOffset from, DateTimeOffset to)
+        {
+            var start = Start < from ? from : Start;
+            var end = End > to ? to : End;
+            return end > start ? this with { Start = start, End = end } : null;
+        }
+    }
+}
