@@ -77,18 +77,6 @@ public sealed partial class MonthlyReportFunctionTests(PostgresClusterFixture fi
     }
 
     [Fact]
-    public async Task An_enabled_report_whose_receiver_has_only_PagerDuty_stops_the_app()
-    {
-        var receivers = PlanReceivers();
-        receivers.Remove("UserSync:Alerts:Receivers:infra:Email:Recipients:0");
-        receivers.Remove("UserSync:Alerts:Receivers:infra:Slack:WebhookUrl");
-        await using var app = TestApp.Create("Host=unused", Settings(receivers, "infra"));
-
-        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
-        Assert.Contains("UserSync:Report:Receivers:0: receiver 'infra' has neither email nor Slack", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task An_enabled_report_without_receivers_and_without_flat_email_or_Slack_stops_the_app()
     {
         await using var app = TestApp.Create("Host=unused", new Dictionary<string, string?> { ["UserSync:Report:Enabled"] = "true" });

@@ -47,6 +47,7 @@ internal static class PlatformSettings
         ["UserSync__Alerts__Ledger"] = "optional; default documented in README (delivery ledger claim lease)",
         ["UserSync__Alerts__Channels"] = "optional; default documented in README (every configured channel on)",
         ["UserSync__Alerts__Outbox"] = "optional; the file outbox channel is for local runs and tests",
+        ["UserSync__Report__Receivers"] = "optional; the monthly report's receivers (docs/report.md), set by the operator when the report is turned on",
         ["UserSync__Alerts__Receivers"] = "optional; named receivers (docs/alerts.md); the deployment uses the single-receiver form",
         ["UserSync__Alerts__Route"] = "optional; the routing tree over named receivers (docs/alerts.md)",
         ["UserSync__Alerts__Email__SendGrid"] = "optional; the deployment sends email through ACS, SendGrid is the alternative provider (docs/deploy.md#alert-channels)",
