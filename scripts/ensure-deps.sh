@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the README's commands need on a fresh machine of this kind (Debian, root):
-# the PostgreSQL 15 server, pgTAP and pg_prove, and valgrind for bench/run.sh's instruction
-# counts. Idempotent: installs only what is missing.
+# the PostgreSQL 15 server, pgTAP and pg_prove, valgrind for bench/run.sh's instruction counts,
+# and Debian's Chromium for the dashboard's browser tests (Playwright drives /usr/bin/chromium: its
+# own browser download cannot work here). Idempotent: installs only what is missing.
 set -euo pipefail
 
 need=()
@@ -10,6 +11,9 @@ need=()
 command -v pg_prove >/dev/null 2>&1 || need+=(libtap-parser-sourcehandler-pgtap-perl)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# node and npm: Azurite below, and the dashboard's bundle (npm ci + esbuild inside the function app's build).
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "ensure-deps: installing ${need[*]}" >&2
@@ -23,12 +27,6 @@ command -v dotnet >/dev/null 2>&1 || { echo "ensure-deps: the .NET SDK (dotnet) 
 # Azurite (a real Azure Storage queue on loopback) for the queue tests and local runs.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ ! -x "$repo/.tools/azurite/node_modules/.bin/azurite-queue" ]; then
-  if ! command -v npm >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-  fi
   echo "ensure-deps: installing azurite into .tools/azurite" >&2
   mkdir -p "$repo/.tools/azurite"
   (cd "$repo/.tools/azurite" && npm install --no-audit --no-fund --silent azurite@3.37.0 >/dev/null)

@@ -12,4 +12,10 @@ public static class Routes
     public const string Repair = "user-sync/repair";
     public const string Audit = "user-sync/audit";
     public const string Report = "user-sync/report";
+
+    /// <summary>The dashboard page: answers a redirect to <see cref="DashboardPage"/> + "/" so its relative asset URLs resolve.</summary>
+    public const string DashboardPage = "user-sync/dashboard";
+
+    /// <summary>The page's files (index.html, app.js, app.css) under the page's folder; an empty path is the page itself.</summary>
+    public const string Dashboard = DashboardPage + "/{*path}";
 }
