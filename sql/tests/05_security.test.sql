@@ -90,7 +90,7 @@ select is((select count(*)::int from pg_catalog.pg_proc
             where prosecdef
               and (pronamespace in ('user_sync'::regnamespace, 'user_sync_private'::regnamespace)
                    or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))),
-          23, 'the two checks above cover the 23 UserSync security definer functions');
+          28, 'the two checks above cover the 28 UserSync security definer functions');
 
 -- RLS on every UserSync table.
 
@@ -131,8 +131,13 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.record_incremental_check()',
                     'user_sync.get_latest_check_states(text[])',
                     'user_sync.claim_alert_delivery(text,text,text,interval)',
-                    'user_sync.complete_alert_delivery(text,text,text,boolean,integer,text)'],
-              'user_sync_monitor may execute exactly the fourteen monitoring functions, the three alerting ones and the three report readers');
+                    'user_sync.complete_alert_delivery(text,text,text,boolean,integer,text)',
+                    'user_sync.record_requested_run(text,text)',
+                    'user_sync.get_dashboard_version()',
+                    'user_sync.get_dashboard_summary()',
+                    'user_sync.get_dashboard_history(integer)',
+                    'user_sync.get_dashboard_deliveries(integer)'],
+              'user_sync_monitor may execute exactly the fourteen monitoring functions, the three alerting ones, the three report readers and the five dashboard ones');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');
 select table_privs_are('user_sync', 'monitoring_log', 'user_sync_monitor', '{}'::text[],
