@@ -27,13 +27,14 @@ public sealed class FunctionMetadataTests
         { "GetReport", "get", "user-sync/report", "Function" },
         { "RunChecks", "post", "user-sync/checks/run", "Function" },
         { "RepairGhosts", "post", "user-sync/repair", "Admin" },
+        { "Dashboard", "get", "user-sync/dashboard/{*path}", "Anonymous" },
     };
 
     [Fact]
-    public void The_app_indexes_exactly_the_thirteen_functions()
+    public void The_app_indexes_exactly_the_fourteen_functions()
     {
         Assert.Equal(
-            ["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetReport", "GetStats", "GetStatus", "Health", "IncrementalCheck",
+            ["AlertDispatcher", "DailyCheck", "Dashboard", "GetAudit", "GetGhosts", "GetHistory", "GetReport", "GetStats", "GetStatus", "Health", "IncrementalCheck",
              "MonthlyReport", "RepairGhosts", "RunChecks"],
             Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f =>
@@ -120,7 +121,10 @@ public sealed class FunctionMetadataTests
     [InlineData("worker.config.json")]
     [InlineData("extensions.json")]
     [InlineData("host.json")]
-    public void The_build_output_holds_what_the_host_reads(string file)
+    [InlineData("dashboard/index.html")]
+    [InlineData("dashboard/app.js")]
+    [InlineData("dashboard/app.css")]
+    public void The_build_output_holds_what_the_host_reads_and_the_dashboard(string file)
     {
         Assert.True(File.Exists(Path.Combine(RepositoryFiles.AppOutput, file)), $"{file} is missing from {RepositoryFiles.AppOutput}");
     }

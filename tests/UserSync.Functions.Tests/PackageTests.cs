@@ -26,6 +26,20 @@ public sealed class PackageTests(PostgresClusterFixture fixture, FunctionPackage
     }
 
     [Fact]
+    public void The_zip_holds_the_bundled_dashboard_and_not_its_sources()
+    {
+        using var zip = ZipFile.OpenRead(package.ZipPath);
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        var script = zip.GetEntry("dashboard/app.js")!;
+        using var reader = new StreamReader(script.Open());
+
+        Assert.Equal(["dashboard/app.css", "dashboard/app.js", "dashboard/index.html"],
+            names.Where(n => n.StartsWith("dashboard/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(names, n => n.Contains("node_modules", StringComparison.Ordinal));
+        Assert.Contains("echarts", reader.ReadToEnd(), StringComparison.OrdinalIgnoreCase); // ECharts bundled in, no CDN
+    }
+
+    [Fact]
     public void The_zip_holds_no_local_settings_no_symbols_and_no_native_launcher()
     {
         using var zip = ZipFile.OpenRead(package.ZipPath);
@@ -42,7 +56,7 @@ public sealed class PackageTests(PostgresClusterFixture fixture, FunctionPackage
     }
 
     [Fact]
-    public void The_packaged_functions_metadata_indexes_the_thirteen_functions_and_every_extension_hint_is_in_the_zip()
+    public void The_packaged_functions_metadata_indexes_the_fourteen_functions_and_every_extension_hint_is_in_the_zip()
     {
         var functions = Json.Parse(File.ReadAllText(Path.Combine(package.ExtractedDirectory, "functions.metadata")))
             .EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal);
@@ -50,7 +64,7 @@ public sealed class PackageTests(PostgresClusterFixture fixture, FunctionPackage
             .EnumerateArray().Select(e => e.GetProperty("hintPath").GetString()!).ToList();
         var worker = Json.Parse(File.ReadAllText(Path.Combine(package.ExtractedDirectory, "worker.config.json"))).GetProperty("description");
 
-        Assert.Equal(["AlertDispatcher", "DailyCheck", "GetAudit", "GetGhosts", "GetHistory", "GetReport", "GetStats", "GetStatus", "Health", "IncrementalCheck", "MonthlyReport", "RepairGhosts", "RunChecks"], functions);
+        Assert.Equal(["AlertDispatcher", "DailyCheck", "Dashboard", "GetAudit", "GetGhosts", "GetHistory", "GetReport", "GetStats", "GetStatus", "Health", "IncrementalCheck", "MonthlyReport", "RepairGhosts", "RunChecks"], functions);
         Assert.NotEmpty(hints);
         Assert.All(hints, hint => Assert.True(File.Exists(Path.Combine(package.ExtractedDirectory, hint)), $"{hint} is not in the zip"));
         Assert.True(File.Exists(Path.Combine(package.ExtractedDirectory, worker.GetProperty("defaultWorkerPath").GetString()!)));

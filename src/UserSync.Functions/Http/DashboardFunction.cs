@@ -38,20 +38,22 @@ public static class DashboardFunction
 
     [Function("Dashboard")]
     public static Results<PhysicalFileHttpResult, RedirectHttpResult, ProblemHttpResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Dashboard)] HttpRequest request, string? path)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Dashboard)] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(path))
+        // The file's path from the request's own path (what follows ".../user-sync/dashboard/"), not
+        // from a bound route value: the same under the Functions host and under the stand-in.
+        var full = request.Path.Value ?? "";
+        var page = "/" + Routes.DashboardPage;
+        var at = full.IndexOf(page, StringComparison.OrdinalIgnoreCase);
+        var path = at < 0 ? "" : full[(at + page.Length)..];
+        if (path.Length == 0)
         {
             // /api/user-sync/dashboard -> /api/user-sync/dashboard/ (relative, so it holds behind any front door).
-            if (!request.Path.HasValue || !request.Path.Value.EndsWith('/'))
-            {
-                return TypedResults.Redirect(Routes.DashboardPage[(Routes.DashboardPage.LastIndexOf('/') + 1)..] + "/" + request.QueryString);
-            }
-
-            path = "index.html";
+            return TypedResults.Redirect(page[(page.LastIndexOf('/') + 1)..] + "/" + request.QueryString);
         }
 
+        path = path == "/" ? "index.html" : path[1..];
         if (Files.Value is not { } files)
         {
             return NotFound("The dashboard was not built into this app (its dashboard/ folder is missing).");

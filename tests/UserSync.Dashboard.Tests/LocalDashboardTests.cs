@@ -1,0 +1,205 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using UserSync.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace UserSync.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard in headless Chromium against <see cref="LocalApp"/>. Each test makes the state it
+/// needs (ghosts added or repaired, a run recorded), so the order they run in does not matter.
+/// </summary>
+[Collection(DashboardDefinition.Name)]
+public sealed class LocalDashboardTests(DashboardEnvironment environment)
+{
+    private Task<DashboardApp> App() => LocalApp.StartAsync(environment);
+
+    private const int PastGhosts = LocalApp.PastGhosts;
+
+    [Fact]
+    public async Task A_healthy_database_shows_healthy_with_the_latest_runs_numbers_and_the_chart_shows_each_recorded_run()
+    {
+        var app = await App();
+        await app.RepairAllAsync();
+        var run = await app.RunChecksAsync();
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
+
+        await Expect(dashboard.Status).ToHaveAttributeAsync("data-status", "healthy");
+        await Expect(dashboard.Page.Locator("#status-badge")).ToHaveTextAsync("Healthy");
+        await Expect(dashboard.Page.Locator("#banner")).ToContainTextAsync("Local run: no sign-in");
+        await Expect(dashboard.Stat("auth-users")).ToHaveTextAsync(Count(run.GetProperty("authUsers").GetInt64()));
+        await Expect(dashboard.Stat("profiles")).ToHaveTextAsync(Count(run.GetProperty("profiles").GetInt64()));
+        await Expect(dashboard.Stat("ghosts")).ToHaveTextAsync("0");
+        await Expect(dashboard.Stat("trigger")).ToHaveTextAsync("enabled");
+
+        // 7 days: the runs recorded 3, 2 and 1 days ago and today's are in the table and the chart.
+        await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "7 days" }).ClickAsync();
+        await Expect(dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "7 days" })).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.True(await dashboard.RunRows.CountAsync() >= 4);
+        await Expect(dashboard.Page.Locator("#runs-table tbody tr").Filter(new() { HasText = "critical" }).First)
+            .ToContainTextAsync(PastGhosts.ToString(CultureInfo.InvariantCulture));
+
+        // Hovering the chart where the run of two days ago sits shows that run's numbers.
+        var tooltip = await HoverChartAsync(dashboard.Page, daysAgo: 2, windowDays: 7);
+        Assert.Contains($"Ghosts: {PastGhosts}", tooltip, StringComparison.Ordinal);
+        Assert.Contains("Orphans: 1", tooltip, StringComparison.Ordinal);
+        Assert.Contains("Status: critical", tooltip, StringComparison.Ordinal);
+
+        await dashboard.AssertNoHorizontalOverflowAsync();
+        await dashboard.ScreenshotAsync("healthy");
+    }
+
+    [Fact]
+    public async Task A_critical_database_shows_critical_with_the_failing_checks_at_1280_and_360_px()
+    {
+        var app = await App();
+        await app.Database.AddGhostsAsync(3, "crit" + Guid.NewGuid().ToString("N")[..6]);
+        var run = await app.RunChecksAsync();
+        Assert.Equal("critical", run.GetProperty("status").GetString());
+        var ghosts = run.GetProperty("ghostUsers").GetInt64();
+
+        foreach (var width in new[] { 1280, 360 })
+        {
+            await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app, width);
+
+            await Expect(dashboard.Status).ToHaveAttributeAsync("data-status", "critical");
+            await Expect(dashboard.Page.Locator("#status-badge")).ToHaveTextAsync("Critical");
+            await Expect(dashboard.Page.Locator("#status-sentence")).Not.ToBeEmptyAsync();
+            await Expect(dashboard.Stat("ghosts")).ToHaveTextAsync(Count(ghosts));
+            await Expect(dashboard.Check("ghost_users")).ToHaveAttributeAsync("data-result", "fail");
+            await Expect(dashboard.Check("ghost_users")).ToContainTextAsync("critical");
+            await Expect(dashboard.Check("ghost_users").Locator("a")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("runbook"));
+            await Expect(dashboard.Check("orphaned_profiles")).ToHaveAttributeAsync("data-result", "pass");
+            await Expect(dashboard.Page.Locator("#ghosts-table tbody tr[data-ghost]").First).ToContainTextAsync("@");
+            await dashboard.AssertNoHorizontalOverflowAsync();
+            await dashboard.ScreenshotAsync(width == 1280 ? "critical" : "narrow");
+        }
+    }
+
+    [Fact]
+    public async Task Run_checks_now_adds_a_run_and_the_page_shows_it_without_a_reload()
+    {
+        var app = await App();
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
+        var before = await dashboard.RunRows.CountAsync();
+        await dashboard.Page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Run checks now" }).ClickAsync();
+
+        await Expect(dashboard.ActionMessage).ToContainTextAsync("Checks ran");
+        await Expect(dashboard.RunRows).ToHaveCountAsync(before + 1);
+        Assert.True(await dashboard.Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+    }
+
+    [Fact]
+    public async Task Polling_keeps_the_view_on_304_and_shows_a_run_recorded_elsewhere_without_a_reload()
+    {
+        var app = await App();
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
+        var answers = new List<int>();
+        dashboard.Page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/view/summary", StringComparison.Ordinal))
+            {
+                lock (answers)
+                {
+                    answers.Add(response.Status);
+                }
+            }
+        };
+        var before = await dashboard.RunRows.CountAsync();
+        await dashboard.Page.EvaluateAsync("() => { window.__sameDocument = true; }");
+        // A few polls (every second with ?poll=1) while nothing changes: 304s, the view stays.
+        await Expect(dashboard.Page.Locator("#updated[data-ok='true']")).ToBeVisibleAsync();
+        await WaitUntilAsync(() => { lock (answers) { return answers.Count(s => s == 304) >= 2; } });
+        await Expect(dashboard.RunRows).ToHaveCountAsync(before);
+
+        await app.RunChecksAsync();
+
+        await Expect(dashboard.RunRows).ToHaveCountAsync(before + 1, new() { Timeout = 15_000 });
+        Assert.True(await dashboard.Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+        lock (answers)
+        {
+            Assert.Contains(200, answers);
+        }
+    }
+
+    [Fact]
+    public async Task Repair_runs_a_dry_run_asks_for_confirmation_with_its_count_escape_cancels_and_apply_takes_the_ghosts_to_zero()
+    {
+        var app = await App();
+        await app.Database.AddGhostsAsync(4, "rep" + Guid.NewGuid().ToString("N")[..6]);
+        await app.RunChecksAsync();
+        var ghosts = (await app.Database.GhostIdsAsync()).Count;
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
+        var dialog = dashboard.Page.Locator("dialog#confirm");
+        var repair = dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Repair ghosts…" });
+
+        // Keyboard only: focus the button, Enter; the dialog holds the focus; Escape closes it, nothing changed.
+        await repair.FocusAsync();
+        await dashboard.Page.Keyboard.PressAsync("Enter");
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog).ToContainTextAsync($"found {ghosts} ghost users");
+        for (var i = 0; i < 4; i++)
+        {
+            await dashboard.Page.Keyboard.PressAsync("Tab");
+            Assert.True(await dashboard.Page.EvaluateAsync<bool>("() => document.activeElement.closest('dialog') !== null"), "the focus left the dialog");
+        }
+
+        await dashboard.Page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(dashboard.ActionMessage).ToContainTextAsync("cancelled");
+        Assert.Equal(ghosts, (await app.Database.GhostIdsAsync()).Count);
+
+        await repair.ClickAsync();
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dashboard.Page.Locator("#confirm-apply")).ToHaveTextAsync($"Repair {ghosts} ghosts");
+        await dashboard.ScreenshotAsync("repair-confirmation");
+        await dashboard.Page.Locator("#confirm-apply").ClickAsync();
+
+        await Expect(dashboard.ActionMessage).ToContainTextAsync($"Repaired {ghosts}");
+        Assert.Empty(await app.Database.GhostIdsAsync());
+        await Expect(dashboard.Page.Locator("#ghosts-table tbody")).ToContainTextAsync("No ghost users");
+        await Expect(dashboard.Page.Locator("#audit-table tbody tr[data-audit]").First).ToContainTextAsync("dashboard:");
+    }
+
+    [Fact]
+    public async Task Dark_mode_follows_the_system_setting()
+    {
+        var app = await App();
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app, colorScheme: ColorScheme.Dark);
+
+        var background = await dashboard.Page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+        Assert.Equal("rgb(13, 17, 23)", background);
+        await dashboard.AssertNoHorizontalOverflowAsync();
+        await dashboard.ScreenshotAsync("dark");
+    }
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.GetCultureInfo("en"));
+
+    /// <summary>Moves the pointer over the chart at the time <paramref name="daysAgo"/> on a <paramref name="windowDays"/>-day axis; the tooltip's text.</summary>
+    private static async Task<string> HoverChartAsync(IPage page, double daysAgo, int windowDays)
+    {
+        var box = (await page.Locator("#chart").BoundingBoxAsync())!;
+        // The grid's insets as chart.js sets them on a wide screen (left 56, right 24, top 40, bottom 32).
+        var left = box.X + 56;
+        var width = box.Width - 56 - 24;
+        var x = left + width * (windowDays - daysAgo) / windowDays;
+        var y = box.Y + 40 + (box.Height - 72) / 2;
+        await page.Mouse.MoveAsync((float)x, (float)y);
+        var tooltip = page.Locator("#chart div").Filter(new() { HasText = "Ghosts:" }).Last;
+        await Expect(tooltip).ToBeVisibleAsync();
+        return await tooltip.InnerTextAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 20 s");
+            await Task.Delay(200);
+        }
+    }
+}
