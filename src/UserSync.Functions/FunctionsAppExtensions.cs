@@ -5,12 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UserSync.Functions.Dashboard;
 
 namespace UserSync.Functions;
 
 public static class FunctionsAppExtensions
 {
-    /// <summary>What the functions themselves need: the timer's schedule checked at start, JSON and problem details for HTTP, quiet framework logs.</summary>
+    /// <summary>What the functions themselves need: the timers' schedules and the dashboard's settings checked at start, JSON and problem details for HTTP, quiet framework logs.</summary>
     public static IHostApplicationBuilder AddUserSyncFunctions(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -23,6 +24,11 @@ public static class FunctionsAppExtensions
         builder.Services.AddSingleton<IValidateOptions<DailyCheckOptions>, DailyCheckOptionsValidator>();
         builder.Services.AddOptions<MonthlyReportOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MonthlyReportOptions>, MonthlyReportOptionsValidator>();
+        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+        builder.Services.AddSingleton<DashboardAccess>();
+        builder.Services.AddSingleton<DashboardSummaries>();
+        builder.Services.AddSingleton<PoisonQueueSummary>();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(json =>
         {

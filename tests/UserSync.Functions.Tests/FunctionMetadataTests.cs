@@ -27,15 +27,25 @@ public sealed class FunctionMetadataTests
         { "GetReport", "get", "user-sync/report", "Function" },
         { "RunChecks", "post", "user-sync/checks/run", "Function" },
         { "RepairGhosts", "post", "user-sync/repair", "Admin" },
+        { "DashboardMe", "get", "user-sync/view/me", "Anonymous" },
+        { "DashboardSummary", "get", "user-sync/view/summary", "Anonymous" },
+        { "DashboardHistory", "get", "user-sync/view/history", "Anonymous" },
+        { "DashboardAlerts", "get", "user-sync/view/alerts", "Anonymous" },
+        { "DashboardGhosts", "get", "user-sync/view/ghosts", "Anonymous" },
+        { "DashboardAudit", "get", "user-sync/view/audit", "Anonymous" },
+        { "DashboardReport", "get", "user-sync/view/report", "Anonymous" },
+        { "DashboardRunChecks", "post", "user-sync/view/checks/run", "Anonymous" },
+        { "DashboardRepair", "post", "user-sync/view/repair", "Anonymous" },
         { "Dashboard", "get", "user-sync/dashboard/{*path}", "Anonymous" },
     };
 
     [Fact]
-    public void The_app_indexes_exactly_the_fourteen_functions()
+    public void The_app_indexes_exactly_the_twenty_three_functions()
     {
         Assert.Equal(
-            ["AlertDispatcher", "DailyCheck", "Dashboard", "GetAudit", "GetGhosts", "GetHistory", "GetReport", "GetStats", "GetStatus", "Health", "IncrementalCheck",
-             "MonthlyReport", "RepairGhosts", "RunChecks"],
+            ["AlertDispatcher", "DailyCheck", "Dashboard", "DashboardAlerts", "DashboardAudit", "DashboardGhosts", "DashboardHistory", "DashboardMe",
+             "DashboardRepair", "DashboardReport", "DashboardRunChecks", "DashboardSummary", "GetAudit", "GetGhosts", "GetHistory", "GetReport",
+             "GetStats", "GetStatus", "Health", "IncrementalCheck", "MonthlyReport", "RepairGhosts", "RunChecks"],
             Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f =>
         {
@@ -59,12 +69,13 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void Only_RunChecks_among_the_http_functions_writes_to_a_queue()
+    public void Only_the_http_functions_that_record_a_run_write_to_a_queue_the_alerts_one()
     {
         var queued = HttpFunctions.Select(row => (string)row[0]).Where(name => Bindings(name).Any(b => Type(b) == "queue")).ToList();
 
-        Assert.Equal(["RunChecks"], queued);
-        Assert.Equal("user-sync-alerts", Assert.Single(Bindings("RunChecks"), b => Type(b) == "queue").GetProperty("queueName").GetString());
+        Assert.Equal(["RunChecks", "DashboardRunChecks", "DashboardRepair"], queued);
+        Assert.All(queued, name =>
+            Assert.Equal("user-sync-alerts", Assert.Single(Bindings(name), b => Type(b) == "queue").GetProperty("queueName").GetString()));
     }
 
     [Fact]

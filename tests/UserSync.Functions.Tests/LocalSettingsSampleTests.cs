@@ -38,12 +38,21 @@ public sealed class LocalSettingsSampleTests
     [InlineData("IncrementalCheckSchedule", "every ten minutes", "IncrementalCheckSchedule must be an NCRONTAB expression")]
     [InlineData("UserSync:AutoRepair:MaxGhosts", "0", "UserSync:AutoRepair:MaxGhosts must be between 1 and 1000000.")]
     [InlineData("UserSync:AutoRepair:BatchSize", "100001", "UserSync:AutoRepair:BatchSize must be between 1 and 100000.")]
-    public async Task A_bad_incremental_schedule_or_auto_repair_setting_stops_the_app_at_start_naming_it(string setting, string value, string message)
+    [InlineData("UserSync:Dashboard:Authentication", "Anonymous", "UserSync:Dashboard:Authentication must be AppService")]
+    [InlineData("UserSync:Dashboard:Authentication", "1", "UserSync:Dashboard:Authentication must be AppService")]
+    [InlineData("UserSync:Dashboard:AdminRole", "User Sync Admin", "UserSync:Dashboard:AdminRole must be an app role value")]
+    public async Task A_bad_incremental_schedule_auto_repair_or_dashboard_setting_stops_the_app_at_start_naming_it(string setting, string value, string message)
     {
         await using var app = TestApp.Create("Host=unused", new Dictionary<string, string?>(Values) { [setting] = value });
 
         var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_sample_runs_the_dashboard_without_sign_in_as_the_local_host_does()
+    {
+        Assert.Equal("None", Values["UserSync:Dashboard:Authentication"]);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class PackageTests(PostgresClusterFixture fixture, FunctionPackage
     }
 
     [Fact]
-    public void The_packaged_functions_metadata_indexes_the_fourteen_functions_and_every_extension_hint_is_in_the_zip()
+    public void The_packaged_functions_metadata_indexes_the_twenty_three_functions_and_every_extension_hint_is_in_the_zip()
     {
         var functions = Json.Parse(File.ReadAllText(Path.Combine(package.ExtractedDirectory, "functions.metadata")))
             .EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal);
@@ -64,7 +64,9 @@ public sealed class PackageTests(PostgresClusterFixture fixture, FunctionPackage
             .EnumerateArray().Select(e => e.GetProperty("hintPath").GetString()!).ToList();
         var worker = Json.Parse(File.ReadAllText(Path.Combine(package.ExtractedDirectory, "worker.config.json"))).GetProperty("description");
 
-        Assert.Equal(["AlertDispatcher", "DailyCheck", "Dashboard", "GetAudit", "GetGhosts", "GetHistory", "GetReport", "GetStats", "GetStatus", "Health", "IncrementalCheck", "MonthlyReport", "RepairGhosts", "RunChecks"], functions);
+        Assert.Equal(["AlertDispatcher", "DailyCheck", "Dashboard", "DashboardAlerts", "DashboardAudit", "DashboardGhosts", "DashboardHistory", "DashboardMe",
+            "DashboardRepair", "DashboardReport", "DashboardRunChecks", "DashboardSummary", "GetAudit", "GetGhosts", "GetHistory", "GetReport",
+            "GetStats", "GetStatus", "Health", "IncrementalCheck", "MonthlyReport", "RepairGhosts", "RunChecks"], functions);
         Assert.NotEmpty(hints);
         Assert.All(hints, hint => Assert.True(File.Exists(Path.Combine(package.ExtractedDirectory, hint)), $"{hint} is not in the zip"));
         Assert.True(File.Exists(Path.Combine(package.ExtractedDirectory, worker.GetProperty("defaultWorkerPath").GetString()!)));

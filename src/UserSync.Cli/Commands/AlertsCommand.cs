@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Spectre.Console;
+using UserSync.Alerts;
 using UserSync.Cli.Queues;
 
 namespace UserSync.Cli.Commands;
@@ -28,11 +29,7 @@ public static class AlertsCommand
         var list = new Command("list", "List the poisoned alert messages (peek: nothing is removed).") { json };
         list.SetAction(async (parsed, cancellationToken) =>
         {
-            var poison = Queue(parsed, storage, environment, AlertQueues.Poison);
-            var messages = (await poison.ExistsAsync(cancellationToken)).Value
-                ? (await poison.PeekMessagesAsync(32, cancellationToken)).Value
-                : [];
-            var rows = messages.Select(Describe).ToList();
+            var rows = await PoisonedAlerts.PeekAsync(Queue(parsed, storage, environment, AlertQueues.Poison), cancellationToken);
             if (parsed.GetValue(json))
             {
                 await environment.Out.WriteLineAsync(JsonSerializer.Serialize(rows, JsonOptions));
@@ -47,7 +44,7 @@ public static class AlertsCommand
             }
 
             environment.Console.Write(table);
-            await environment.Out.WriteLineAsync($"{rows.Count} poisoned message(s) on {AlertQueues.Poison} (the first 32 are shown).");
+            await environment.Out.WriteLineAsync($"{rows.Count} poisoned message(s) on {AlertQueues.Poison} (the first {PoisonedAlerts.MaxPeek} are shown).");
             return ExitCodes.Healthy;
         });
 
@@ -121,30 +118,6 @@ public static class AlertsCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private static PoisonedMessage Describe(PeekedMessage message)
-    {
-        var text = message.Body.ToString();
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("alertId", out var alertId))
-            {
-                static string Field(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "?";
-                return new PoisonedMessage(message.MessageId, message.InsertedOn, message.DequeueCount, alertId.ToString(),
-                    $"{Field(root, "severity")} {Field(root, "check")} {Field(root, "status")} ({Field(root, "environment")}), alert {alertId}");
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return new PoisonedMessage(message.MessageId, message.InsertedOn, message.DequeueCount, null, $"(not an alert: {text.Length} characters)");
-    }
-
     private static QueueClient Queue(ParseResult parsed, Option<string?> storage, CliEnvironment environment, string name) =>
         QueueStorage.Service(parsed, storage, environment).GetQueueClient(name);
-
-    /// <summary>One poisoned message as listed: ids and the alert's masked essentials only.</summary>
-    public sealed record PoisonedMessage(string MessageId, DateTimeOffset? InsertedOn, long DequeueCount, string? AlertId, string Summary);
 }

@@ -237,6 +237,9 @@ public static class LocalCommand
         settings.TryAdd("DailyCheckSchedule", environment.Variable("DailyCheckSchedule") ?? "0 0 2 * * *");
         settings.TryAdd("IncrementalCheckSchedule", environment.Variable("IncrementalCheckSchedule") ?? "0 */10 * * * *");
         settings.TryAdd("MonthlyReportSchedule", environment.Variable("MonthlyReportSchedule") ?? "0 0 6 1 * *");
+        // The local host is loopback only and has no App Service Authentication in front: the
+        // dashboard runs without sign-in and says so (docs/dashboard-api.md).
+        settings.TryAdd("UserSync__Dashboard__Authentication", "None");
         if (!settings.ContainsKey("UserSync__Environment"))
         {
             settings["UserSync__Environment"] = parsed.GetValue(shared.Environment) ?? environment.Variable("USERSYNC_ENVIRONMENT") ?? "local";

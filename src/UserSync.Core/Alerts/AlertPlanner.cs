@@ -92,6 +92,13 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
         return failing;
     }
 
+    /// <summary>The runbook section of a check: the runbook URL with the check's anchor (ghost_users: #ghost-users).</summary>
+    public static string RunbookLink(string runbookUrl, string check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return $"{runbookUrl}#{check.Replace('_', '-')}";
+    }
+
     /// <summary>The run could not happen at all (database unreachable, timeout): itself critical.</summary>
     public AlertMessage MonitorFailed(Guid runId, DateTimeOffset at, string reason) =>
         Message(CheckNames.MonitorFailed, CheckSeverity.Critical, AlertStatus.Firing, reason, "the check run completes",
@@ -110,7 +117,7 @@ public sealed class AlertPlanner(string environment, string runbookUrl)
             Samples = samples,
             RunId = runId,
             DetectedAt = at,
-            RunbookUrl = $"{runbookUrl}#{check.Replace('_', '-')}",
+            RunbookUrl = RunbookLink(runbookUrl, check),
             DedupKey = AlertMessage.DedupKeyFor(environment, check),
         };
 }

@@ -14,6 +14,9 @@ public static class AlertSources
     /// <summary>POST /api/user-sync/checks/run: queues its messages (output binding) and answers with them.</summary>
     public const string Http = "http";
 
+    /// <summary>POST /api/user-sync/view/checks/run and the re-check after a dashboard repair: like <see cref="Http"/>, recorded with who asked.</summary>
+    public const string Dashboard = "dashboard";
+
     /// <summary>`usersync check`: prints its messages, delivers nothing.</summary>
     public const string Cli = "cli";
 
@@ -24,10 +27,10 @@ public static class AlertSources
     public const string AutoRepair = "auto-repair";
 
     /// <summary>Every source whose messages are queued for the channels.</summary>
-    public static IReadOnlyList<string> Delivering { get; } = [Timer, Http, Incremental, AutoRepair];
+    public static IReadOnlyList<string> Delivering { get; } = [Timer, Http, Dashboard, Incremental, AutoRepair];
 
     /// <summary>The delivering sources that run the full check (streaks and repeats are counted over these).</summary>
-    public static IReadOnlyList<string> DeliveringFull { get; } = [Timer, Http, AutoRepair];
+    public static IReadOnlyList<string> DeliveringFull { get; } = [Timer, Http, Dashboard, AutoRepair];
 
     public static bool IsDelivering(string source) => Delivering.Contains(source, StringComparer.Ordinal);
 

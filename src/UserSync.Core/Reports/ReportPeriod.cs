@@ -48,6 +48,15 @@ public sealed record ReportPeriod
         return Month(utc.Year, utc.Month);
     }
 
+    /// <summary>The <paramref name="days"/> days (1..<see cref="MaxDays"/>) up to <paramref name="now"/> (the dashboard's history).</summary>
+    public static ReportPeriod LastDays(int days, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(days, MaxDays);
+        var to = now.ToUniversalTime();
+        return new ReportPeriod(to.AddDays(-days), to);
+    }
+
     /// <summary>"yyyy-MM", a month from 2000-01 to 9998-12.</summary>
     public static bool TryParseMonth(string? text, out ReportPeriod? period, out string? error)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using UserSync.Core.Checks;
 using UserSync.Core.Store;
@@ -8,7 +7,6 @@ namespace UserSync.Core.Reports;
 /// <summary>The report's three bounded reads (user_sync.get_report_runs / _audit / _deliveries), as the monitor's login.</summary>
 public sealed class ReportReader(MonitorConnections connections)
 {
-    private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
 
     public async Task<ReportFacts> ReadAsync(ReportPeriod period, CancellationToken cancellationToken)
     {
@@ -59,21 +57,8 @@ public sealed class ReportReader(MonitorConnections connections)
 
         public ReportRun ToRun() => new(run_id, Utc(checked_at), source, ghost_users, orphaned_profiles, count_difference, trigger_state,
             trigger_enabled,
-            (JsonSerializer.Deserialize<List<CheckRow>>(checks, CheckJson) ?? []).Select(c => c.ToResult()).ToList(),
+            StoredChecks.Parse(checks),
             oldest_ghost_created_at is { } at ? Utc(at) : null);
-    }
-
-    private sealed class CheckRow
-    {
-        [System.Text.Json.Serialization.JsonPropertyName("check_name")]
-        public string CheckName { get; set; } = "";
-        public string Severity { get; set; } = "";
-        public bool Passed { get; set; }
-        public string Observed { get; set; } = "";
-        public string Expected { get; set; } = "";
-
-        public CheckResult ToResult() =>
-            new(CheckName, Enum.Parse<CheckSeverity>(Severity, ignoreCase: true), Passed, Observed, Expected);
     }
 
     private sealed class AuditRow

@@ -28,18 +28,22 @@ public sealed partial class CheckRunner(
 
     /// <summary>The full check, recorded with <paramref name="source"/>.</summary>
     public Task<CheckRunOutcome> RunAsync(string source, CancellationToken cancellationToken) =>
-        RunAsync(source, incremental: false, cancellationToken);
+        RunAsync(source, incremental: false, requestedBy: null, cancellationToken);
+
+    /// <summary>The full check, recorded with <paramref name="source"/> and who asked for it (an id: "dashboard:&lt;principal id&gt;").</summary>
+    public Task<CheckRunOutcome> RunAsync(string source, string requestedBy, CancellationToken cancellationToken) =>
+        RunAsync(source, incremental: false, requestedBy, cancellationToken);
 
     /// <summary>The incremental check (docs/incremental-check.md), recorded with source "incremental".</summary>
     public Task<CheckRunOutcome> RunIncrementalAsync(CancellationToken cancellationToken) =>
-        RunAsync(AlertSources.Incremental, incremental: true, cancellationToken);
+        RunAsync(AlertSources.Incremental, incremental: true, requestedBy: null, cancellationToken);
 
-    private async Task<CheckRunOutcome> RunAsync(string source, bool incremental, CancellationToken cancellationToken)
+    private async Task<CheckRunOutcome> RunAsync(string source, bool incremental, string? requestedBy, CancellationToken cancellationToken)
     {
         using var activity = UserSyncTelemetry.Source.StartActivity("usersync.check_run");
         activity?.SetTag("usersync.source", source);
         var started = clock.GetTimestamp();
-        var outcome = await RunOnceAsync(source, incremental, cancellationToken);
+        var outcome = await RunOnceAsync(source, incremental, requestedBy, cancellationToken);
         telemetry?.RecordRun(outcome, clock.GetElapsedTime(started));
         activity?.SetTag("usersync.outcome", outcome.Kind.ToString());
         activity?.SetTag("usersync.status", outcome.Latest?.Status.ToString());
@@ -53,7 +57,7 @@ public sealed partial class CheckRunner(
         return outcome;
     }
 
-    private async Task<CheckRunOutcome> RunOnceAsync(string source, bool incremental, CancellationToken cancellationToken)
+    private async Task<CheckRunOutcome> RunOnceAsync(string source, bool incremental, string? requestedBy, CancellationToken cancellationToken)
     {
         var planner = new AlertPlanner(_options.Environment, _options.RunbookUrl);
         try
@@ -67,9 +71,9 @@ public sealed partial class CheckRunner(
 
             var delivering = AlertSources.IsDelivering(source);
             var failedBefore = await FailedBeforeAsync(delivering, cancellationToken);
-            var run = incremental
-                ? await store.RecordIncrementalRunAsync(cancellationToken)
-                : await store.RecordRunAsync(source, cancellationToken);
+            var run = incremental ? await store.RecordIncrementalRunAsync(cancellationToken)
+                : requestedBy is null ? await store.RecordRunAsync(source, cancellationToken)
+                : await store.RecordRequestedRunAsync(source, requestedBy, cancellationToken);
             var alerts = await PlanAsync(planner, run, failedBefore, delivering, cancellationToken);
             LogRecorded(logger, run.RunId, run.Source, run.Status, run.GhostUsers, run.OrphanedProfiles, run.TriggerState, alerts.Count);
 

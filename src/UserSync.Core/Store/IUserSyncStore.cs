@@ -29,6 +29,12 @@ public interface IUserSyncStore
     Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The full check, recorded with <paramref name="source"/> and who asked for it
+    /// (user_sync.record_requested_run: "dashboard:&lt;principal id&gt;"; an id, never an email).
+    /// </summary>
+    Task<MonitoringRun> RecordRequestedRunAsync(string source, string requestedBy, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The incremental check (user_sync.record_incremental_check): only the auth rows added since
     /// the last run's mark; recorded with source "incremental", its checks ghost_users and trigger_enabled.
     /// </summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Npgsql;
 using UserSync.Core.Checks;
@@ -14,7 +13,6 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
     /// <summary>The repair lock's advisory lock key ("USYNR1"): automatic and manual repairs, from any host, take turns.</summary>
     public const long RepairLockKey = 0x5553_594E_5231;
 
-    private static readonly JsonSerializerOptions CheckJson = new() { PropertyNameCaseInsensitive = true };
     public Task<IAsyncDisposable?> TryAcquireRunLockAsync(CancellationToken cancellationToken) =>
         TryAcquireLockAsync(RunLockKey, cancellationToken);
 
@@ -60,6 +58,11 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
 
     public async Task<MonitoringRun> RecordRunAsync(string source, CancellationToken cancellationToken) =>
         (await QueryAsync<MonitoringLogRow>("select * from user_sync.record_user_sync_metrics(@source)", new { source }, cancellationToken))
+        .Single().ToRun();
+
+    public async Task<MonitoringRun> RecordRequestedRunAsync(string source, string requestedBy, CancellationToken cancellationToken) =>
+        (await QueryAsync<MonitoringLogRow>("select * from user_sync.record_requested_run(@source, @requestedBy)", new { source, requestedBy },
+            cancellationToken))
         .Single().ToRun();
 
     public async Task<MonitoringRun> RecordIncrementalRunAsync(CancellationToken cancellationToken) =>
@@ -162,21 +165,8 @@ public sealed class PostgresUserSyncStore(MonitorConnections connections) : IUse
             Enum.Parse<SyncStatus>(status, ignoreCase: true),
             auth_users, profiles, ghost_users, orphaned_profiles, count_difference,
             trigger_state, trigger_enabled,
-            (JsonSerializer.Deserialize<List<CheckRow>>(checks, CheckJson) ?? []).Select(c => c.ToResult()).ToList(),
+            StoredChecks.Parse(checks),
             duration_ms, run_by, source);
-    }
-
-    private sealed class CheckRow
-    {
-        [System.Text.Json.Serialization.JsonPropertyName("check_name")]
-        public string CheckName { get; set; } = "";
-        public string Severity { get; set; } = "";
-        public bool Passed { get; set; }
-        public string Observed { get; set; } = "";
-        public string Expected { get; set; } = "";
-
-        public CheckResult ToResult() =>
-            new(CheckName, Enum.Parse<CheckSeverity>(Severity, ignoreCase: true), Passed, Observed, Expected);
     }
 
     private sealed class StatsRow

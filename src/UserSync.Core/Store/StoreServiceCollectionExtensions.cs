@@ -22,6 +22,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IUserSyncStore, PostgresUserSyncStore>();
         services.TryAddSingleton<Reports.ReportReader>();
         services.TryAddSingleton<Reports.SuccessReports>();
+        services.TryAddSingleton<Dashboard.DashboardReader>();
         return services;
     }
 }

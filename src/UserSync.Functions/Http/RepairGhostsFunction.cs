@@ -54,18 +54,36 @@ public sealed class RepairGhostsFunction(IUserSyncStore store, TimeProvider cloc
                 detail: "Another repair (automatic, the CLI or another call) holds the repair lock; nothing was written. Try again when it has finished.");
         }
 
-        var started = clock.GetTimestamp();
-        var progress = await GhostRepair.RepairAllAsync(store, body.BatchSize, RequestedBy,
-            mayStartBatch: () => clock.GetElapsedTime(started) < RepairBudget, onBatch: null, cancellationToken);
-        telemetry?.RecordRepair(progress.Repaired, automatic: false);
-        if (progress.StoppedBy is { } reason)
+        var (progress, stopped) = await ApplyAsync(store, clock, telemetry, body.BatchSize, RequestedBy, cancellationToken);
+        if (stopped is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The repair stopped part way",
-                detail: $"Repaired {progress.Repaired} ghost user(s) in {progress.Batches} batch(es) before {reason}; those batches are committed and audited. Call again to repair the rest.",
-                extensions: new Dictionary<string, object?> { ["repaired"] = progress.Repaired, ["batches"] = progress.Batches });
+            return stopped;
         }
 
         var remaining = (await store.GetStatsAsync(cancellationToken)).GhostUsers;
         return TypedResults.Ok(new RepairReport(DryRun: false, progress.Repaired, progress.Batches, body.BatchSize, progress.Complete, remaining));
+    }
+
+    /// <summary>
+    /// The apply, for a caller that holds the repair lock (POST repair, POST view/repair): batches
+    /// within <see cref="RepairBudget"/>, audited as requested by <paramref name="requestedBy"/>;
+    /// a database failure part way is the 503 problem that says how many were repaired before it.
+    /// </summary>
+    public static async Task<(GhostRepairProgress Progress, ProblemHttpResult? Stopped)> ApplyAsync(IUserSyncStore store, TimeProvider clock,
+        UserSyncTelemetry? telemetry, int batchSize, string requestedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var started = clock.GetTimestamp();
+        var progress = await GhostRepair.RepairAllAsync(store, batchSize, requestedBy,
+            mayStartBatch: () => clock.GetElapsedTime(started) < RepairBudget, onBatch: null, cancellationToken);
+        telemetry?.RecordRepair(progress.Repaired, automatic: false);
+        if (progress.StoppedBy is { } reason)
+        {
+            return (progress, TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The repair stopped part way",
+                detail: $"Repaired {progress.Repaired} ghost user(s) in {progress.Batches} batch(es) before {reason}; those batches are committed and audited. Call again to repair the rest.",
+                extensions: new Dictionary<string, object?> { ["repaired"] = progress.Repaired, ["batches"] = progress.Batches }));
+        }
+
+        return (progress, null);
     }
 }

@@ -13,6 +13,18 @@ public static class Routes
     public const string Audit = "user-sync/audit";
     public const string Report = "user-sync/report";
 
+    // The JSON the dashboard page reads (docs/dashboard-api.md): anonymous at the host, the worker
+    // checks the signed-in principal (App Service Authentication) itself.
+    public const string ViewMe = "user-sync/view/me";
+    public const string ViewSummary = "user-sync/view/summary";
+    public const string ViewHistory = "user-sync/view/history";
+    public const string ViewAlerts = "user-sync/view/alerts";
+    public const string ViewGhosts = "user-sync/view/ghosts";
+    public const string ViewAudit = "user-sync/view/audit";
+    public const string ViewReport = "user-sync/view/report";
+    public const string ViewRunChecks = "user-sync/view/checks/run";
+    public const string ViewRepair = "user-sync/view/repair";
+
     /// <summary>The dashboard page: answers a redirect to <see cref="DashboardPage"/> + "/" so its relative asset URLs resolve.</summary>
     public const string DashboardPage = "user-sync/dashboard";
 

@@ -18,7 +18,13 @@ public sealed class RunChecksFunction(CheckRunner runner)
     public async Task<RunChecksOutput> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.RunChecks)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var outcome = await runner.RunAsync(AlertSources.Http, cancellationToken);
+        return Answer(await runner.RunAsync(AlertSources.Http, cancellationToken));
+    }
+
+    /// <summary>An on-demand run's answer (POST checks/run and POST view/checks/run): 409, 503, or the run with its alerts queued.</summary>
+    public static RunChecksOutput Answer(CheckRunOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
         return outcome.Kind switch
         {
             CheckRunKind.AlreadyRunning => new RunChecksOutput

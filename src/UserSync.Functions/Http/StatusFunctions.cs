@@ -49,27 +49,37 @@ public sealed class StatusFunctions(IUserSyncStore store)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Ghosts)] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!QueryInt.TryRead(request.Query, "limit", 50, 1, MaxGhostPage, out var limit, out var problem))
+        var (page, problem) = await ReadGhostPageAsync(store, request.Query, cancellationToken);
+        return page is null ? problem! : TypedResults.Ok(page);
+    }
+
+    /// <summary>The masked ghost page limit and after ask for (GET ghosts and GET view/ghosts), or the problem naming the bad one.</summary>
+    public static async Task<(GhostPage? Page, ValidationProblem? Problem)> ReadGhostPageAsync(IUserSyncStore store, IQueryCollection query,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(query);
+        if (!QueryInt.TryRead(query, "limit", 50, 1, MaxGhostPage, out var limit, out var problem))
         {
-            return problem!;
+            return (null, problem);
         }
 
         Guid? after = null;
-        if (request.Query.TryGetValue("after", out var cursor))
+        if (query.TryGetValue("after", out var cursor))
         {
             if (cursor.Count != 1 || !GhostCursor.TryDecode(cursor[0], out var lastId))
             {
-                return Problems.Invalid("after", "must be the nextCursor of a previous page");
+                return (null, Problems.Invalid("after", "must be the nextCursor of a previous page"));
             }
 
             after = lastId;
         }
 
         var page = await store.GetGhostsAsync(limit, after, cancellationToken);
-        return TypedResults.Ok(new GhostPage(
+        return (new GhostPage(
             page.Select(g => new MaskedGhost(PiiMasker.ShortenId(g.UserId), PiiMasker.MaskEmail(g.Email), g.CreatedAt)).ToList(),
             page.Count == limit ? GhostCursor.Encode(page[^1].UserId) : null,
-            Masked: true));
+            Masked: true), null);
     }
 
     [Function("GetAudit")]
@@ -77,22 +87,32 @@ public sealed class StatusFunctions(IUserSyncStore store)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Audit)] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!QueryInt.TryRead(request.Query, "limit", 50, 1, MaxAuditPage, out var limit, out var problem))
+        var (page, problem) = await ReadAuditPageAsync(store, request.Query, cancellationToken);
+        return page is null ? problem! : TypedResults.Ok(page);
+    }
+
+    /// <summary>The audit page limit and before ask for (GET audit and GET view/audit), or the problem naming the bad one.</summary>
+    public static async Task<(CleanupAuditPage? Page, ValidationProblem? Problem)> ReadAuditPageAsync(IUserSyncStore store, IQueryCollection query,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(query);
+        if (!QueryInt.TryRead(query, "limit", 50, 1, MaxAuditPage, out var limit, out var problem))
         {
-            return problem!;
+            return (null, problem);
         }
 
         long? before = null;
-        if (request.Query.TryGetValue("before", out var raw))
+        if (query.TryGetValue("before", out var raw))
         {
             if (raw.Count != 1 || !long.TryParse(raw[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 1)
             {
-                return Problems.Invalid("before", "must be a positive audit id (the nextBefore of a previous page)");
+                return (null, Problems.Invalid("before", "must be a positive audit id (the nextBefore of a previous page)"));
             }
 
             before = id;
         }
 
-        return TypedResults.Ok(CleanupAuditPage.From(await store.GetCleanupAuditAsync(limit, before, cancellationToken), limit));
+        return (CleanupAuditPage.From(await store.GetCleanupAuditAsync(limit, before, cancellationToken), limit), null);
     }
 }
