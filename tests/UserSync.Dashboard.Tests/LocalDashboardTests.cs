@@ -159,6 +159,8 @@ public sealed class LocalDashboardTests(DashboardEnvironment environment)
 
         await Expect(dashboard.ActionMessage).ToContainTextAsync($"Repaired {ghosts}");
         Assert.Empty(await app.Database.GhostIdsAsync());
+        await Expect(dashboard.Stat("ghosts")).ToHaveTextAsync("0"); // the re-check after the repair, without a reload
+        await Expect(dashboard.Status).ToHaveAttributeAsync("data-status", "healthy");
         await Expect(dashboard.Page.Locator("#ghosts-table tbody")).ToContainTextAsync("No ghost users");
         await Expect(dashboard.Page.Locator("#audit-table tbody tr[data-audit]").First).ToContainTextAsync("dashboard:");
     }

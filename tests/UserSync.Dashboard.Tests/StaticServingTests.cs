@@ -14,8 +14,9 @@ public sealed class StaticServingTests(DashboardEnvironment environment)
     public async Task The_page_without_a_trailing_slash_redirects_to_the_folder_so_relative_asset_urls_resolve()
     {
         var app = await App();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
 
-        using var response = await app.Http.GetAsync(new Uri("api/user-sync/dashboard?poll=3", UriKind.Relative));
+        using var response = await client.GetAsync(new Uri("api/user-sync/dashboard?poll=3", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("dashboard/?poll=3", response.Headers.Location?.OriginalString);

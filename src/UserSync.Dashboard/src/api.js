@@ -56,6 +56,7 @@ export async function post(path, body) {
 }
 
 /** Where App Service Authentication signs a user in and brings them back to this page. */
-export function signInUrl() {
-  return `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(location.pathname + location.search)}`;
+export function signInUrl(loginUrl) {
+  const login = typeof loginUrl === "string" && loginUrl.startsWith("/") ? loginUrl : "/.auth/login/aad";
+  return `${login}?post_login_redirect_uri=${encodeURIComponent(location.pathname + location.search)}`;
 }

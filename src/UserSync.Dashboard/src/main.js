@@ -45,7 +45,8 @@ function renderMe(me) {
 
   const roles = me.roles?.length ? ` · roles: ${me.roles.join(", ")}` : "";
   $("who").textContent = me.user ? `Signed in as ${me.user.name ?? me.user.id}${roles}` : me.mode === "local" ? "Local mode" : "";
-  setActionsAllowed(me.canAct, me.canAct ? "" : "You can look, but the actions need the admin role (UserSync.Admin): ask an owner of the app to grant it (docs/deploy.md).");
+  const role = me.adminRole || "UserSync.Admin";
+  setActionsAllowed(me.canAct, me.canAct ? "" : `You can look, but the actions need the admin role (${role}): ask an owner of the app to grant it (docs/deploy.md).`);
 }
 
 function setActionsAllowed(allowed, message) {
@@ -65,13 +66,13 @@ function say(message, kind = "info") {
   line.dataset.kind = kind;
 }
 
-function showSignIn() {
+function showSignIn(problem) {
   state.stopped = true;
   const box = $("signin");
   box.replaceChildren(
     h("strong", {}, "Sign-in required. "),
     "The dashboard needs a signed-in account of your organisation. ",
-    h("a", { href: signInUrl() }, "Sign in with Microsoft Entra ID"),
+    h("a", { href: signInUrl(problem?.loginUrl) }, "Sign in with Microsoft Entra ID"),
   );
   show(box, true);
   for (const id of ["status-card", "stats", "actions", "history", "checks", "automation", "alerts", "details"]) show($(id), false);
@@ -90,10 +91,11 @@ function renderSummary(summary) {
   $("status-since").textContent = summary.statusSince ? `since ${when(summary.statusSince)} (${ago(summary.statusSince)})` : "";
 
   let sentence = summary.sentence ?? "";
-  if (summary.database === "empty") {
+  if (!summary.lastRun) {
+    sentence = "No check has run yet. Press “Run checks now”, or wait for the next scheduled run below." +
+      (summary.database === "empty" ? " The database has no users yet either." : "");
+  } else if (summary.database === "empty") {
     sentence = "The database has no auth users and no profiles yet: there is nothing to drift. Once people sign up, each run counts them here.";
-  } else if (!summary.lastRun) {
-    sentence = "No check has run yet. Press “Run checks now”, or wait for the next scheduled run below.";
   }
   $("status-sentence").textContent = sentence;
 
@@ -160,6 +162,12 @@ const reportLabels = {
   triggerUptimePercent: ["Trigger uptime", percent],
   ghostMinutes: ["Ghost-minutes", count],
   falsePositiveRate: ["False-positive rate", (v) => (v === null || v === undefined ? "—" : percent(v <= 1 ? v * 100 : v))],
+  runs: ["Runs", count],
+  automaticRepairs: ["Automatic repairs", count],
+  automaticUsers: ["Repaired automatically", count],
+  manualRepairs: ["Repairs by hand", count],
+  manualUsers: ["Repaired by hand", count],
+  observedUntil: ["Observed until", when],
 };
 
 function renderAutomation(autoRepair, report) {
@@ -179,6 +187,10 @@ function renderAutomation(autoRepair, report) {
     tiles.push(h("div", { class: "tile", "data-report": key }, h("dt", {}, label), h("dd", {}, format(value))));
   }
   $("report").replaceChildren(...(tiles.length ? tiles : [h("div", { class: "empty" }, "No figures for this month yet.")]));
+  // The plan's targets (ghosts 0 always, MTTR < 30 min, …) and where the month stands.
+  $("objectives").replaceChildren(...(report?.objectives ?? []).map((o) => h("li", { "data-objective": o.key, "data-met": String(o.met) },
+    h("span", { class: `met ${o.met === true ? "good" : o.met === false ? "bad" : ""}` }, o.met === true ? "✓" : o.met === false ? "✗" : "–"),
+    ` ${o.name}: ${o.actual} (target ${o.target})`)));
 }
 
 // ---- history ---------------------------------------------------------------------------------
@@ -251,8 +263,9 @@ async function refresh() {
       failures.push(result.reason);
     }
   });
-  if (failures.some((e) => e instanceof ApiError && e.status === 401)) {
-    showSignIn();
+  const unauthorized = failures.find((e) => e instanceof ApiError && e.status === 401);
+  if (unauthorized) {
+    showSignIn(unauthorized.problem);
     return;
   }
   $("main").setAttribute("aria-busy", "false");
@@ -291,7 +304,7 @@ function refused(error) {
     return true;
   }
   if (error instanceof ApiError && error.status === 401) {
-    showSignIn();
+    showSignIn(error.problem);
     return true;
   }
   return false;
@@ -310,6 +323,23 @@ async function runNow() {
     if (!refused(error)) say(`The checks could not run: ${error.message}`, "error");
   } finally {
     setBusy(false);
+  }
+}
+
+// A modal <dialog> makes the page inert, but Tab can still leave it for the browser's own UI:
+// keep Tab and Shift+Tab cycling through the dialog's buttons.
+function trapFocus(event) {
+  if (event.key !== "Tab") return;
+  const focusable = [...event.currentTarget.querySelectorAll("button:not([disabled]), a[href]")];
+  if (focusable.length === 0) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
   }
 }
 
@@ -337,9 +367,11 @@ async function repair() {
     h("li", {}, `${u.userId ?? u.id}${u.email ? ` · ${u.email}` : ""}${u.createdAt ? ` · created ${when(u.createdAt)}` : ""}`)));
   $("confirm-apply").textContent = `Repair ${count(ghosts)} ghost${ghosts === 1 ? "" : "s"}`;
   dialog.returnValue = "";
+  dialog.addEventListener("keydown", trapFocus);
   say(`Dry run: ${count(ghosts)} ghost(s). Confirm to repair.`);
   dialog.showModal();
   const answer = await new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue), { once: true }));
+  dialog.removeEventListener("keydown", trapFocus);
   $("repair").focus();
   if (answer !== "apply") {
     setBusy(false);
@@ -399,7 +431,7 @@ async function start() {
     renderMe((await get("me")).body);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      showSignIn();
+      showSignIn(error.problem);
       return;
     }
     const box = $("signin");
