@@ -6,8 +6,9 @@
 # AlertDispatcher (queue trigger) -> the outbox channel -> `usersync repair` (dry run, then applied
 # in batches) -> the function app again: the resolved alerts, and its HTTP routes on loopback ->
 # a second incident healed by auto-repair within one IncrementalCheck run (found, repaired, re-checked,
-# resolved) -> `usersync check` (healthy) -> `usersync history`. The function app runs under the project's host
-# stand-in (`usersync local`), since Azure Functions Core Tools cannot be installed here.
+# resolved) -> `usersync check` (healthy) -> `usersync history` -> the admin dashboard served by the app
+# (its URL printed last; kept serving until Enter when stdin is a terminal). The function app runs under
+# the project's host stand-in (`usersync local`), since Azure Functions Core Tools cannot be installed here.
 # Leaves nothing behind: the cluster, Azurite and the worker are stopped and removed on exit.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -79,8 +80,9 @@ export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreac
 outbox="$repo/.artifacts/outbox"
 rm -rf "$outbox"
 # Every alert goes to the outbox channel (files), the only channel a demo has.
+# The dashboard in local mode: loopback, no sign-in, and the page says so (docs/dashboard.md).
 local_app() {
-  usersync local --app "$app" \
+  usersync local --app "$app" --set UserSync__Dashboard__Authentication=None \
     --set "UserSync__Alerts__Outbox__Directory=$outbox" \
     --set UserSync__Alerts__Routes__Critical=outbox --set UserSync__Alerts__Routes__Warning=outbox \
     --set UserSync__Alerts__Routes__Checks__trigger_enabled=none --set UserSync__Alerts__Routes__Checks__monitor_failed=none "$@"
@@ -126,6 +128,16 @@ usersync history --days 1
 step "usersync audit: who repaired what, when, how many"
 usersync audit --limit 5
 
+step "The admin dashboard: the function app serving the page and its JSON on loopback"
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+local_app --no-timer --serve --port "$http_port" >"$work/dashboard.out" 2>&1 &
+served=$!
+for _ in $(seq 1 120); do grep -q "serving until Ctrl+C" "$work/dashboard.out" && break; kill -0 "$served" 2>/dev/null || break; sleep 0.5; done
+dashboard="http://127.0.0.1:$http_port/api/user-sync/dashboard/"
+# The page and what it reads first, as the browser will ask for them.
+curl -fsS -o /dev/null "$dashboard" && curl -fsS -o /dev/null "${dashboard}app.js"
+curl -fsS "http://127.0.0.1:$http_port/api/user-sync/view/summary" | jq -c '{status, sentence, database, ghosts: .stats.ghosts}'
+
 cat <<'TXT'
 
 Done. The alerts the function app sent are in .artifacts/outbox/ (text and JSON).
@@ -136,5 +148,16 @@ Where to look next:
   docs/cli.md            every usersync command and its exit codes
   docs/runbook.md        what on-call does about each alert
   docs/deploy.md         from an empty subscription to a working monitor
+  docs/dashboard.md      the admin dashboard: what it shows, local mode, sign-in in Azure
   scripts/test.sh        every test
 TXT
+
+echo
+if [ -t 0 ]; then
+  echo "The dashboard stays up until you press Enter (or Ctrl+C); open it in a browser on this machine:"
+  echo "Dashboard (local mode, no sign-in): $dashboard"
+  read -r _ || true
+else
+  echo "stdin is not a terminal, so the app stops now (run scripts/demo.sh in a terminal to keep the dashboard up)."
+  echo "Dashboard (local mode, no sign-in): $dashboard"
+fi

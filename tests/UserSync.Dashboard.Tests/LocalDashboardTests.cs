@@ -50,6 +50,25 @@ public sealed class LocalDashboardTests(DashboardEnvironment environment)
     }
 
     [Fact]
+    public async Task Loading_the_page_shifts_no_layout_in_view()
+    {
+        var app = await App();
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
+
+        // Chromium's Layout Instability API: the cumulative layout shift since navigation (0.1 is "good" by web.dev's measure).
+        var shift = await dashboard.Page.EvaluateAsync<double>("""
+            () => new Promise(resolve => {
+              let total = 0;
+              new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+                .observe({ type: "layout-shift", buffered: true });
+              setTimeout(() => resolve(total), 500);
+            })
+            """);
+
+        Assert.True(shift < 0.05, $"cumulative layout shift {shift:0.000}");
+    }
+
+    [Fact]
     public async Task A_critical_database_shows_critical_with_the_failing_checks_at_1280_and_360_px()
     {
         var app = await App();

@@ -53,12 +53,12 @@ function incidentLines(incidents) {
   for (const incident of incidents ?? []) {
     lines.push({
       name: `${incident.check} firing`, xAxis: incident.firingAt,
-      lineStyle: { color: "#da3633", type: "dashed" }, label: { formatter: "firing", color: "#da3633" },
+      lineStyle: { color: "#da3633", type: "dashed" },
     });
     if (incident.resolvedAt) {
       lines.push({
         name: `${incident.check} resolved`, xAxis: incident.resolvedAt,
-        lineStyle: { color: "#2ea043", type: "dashed" }, label: { formatter: "resolved", color: "#2ea043" },
+        lineStyle: { color: "#2ea043", type: "dashed" },
       });
     }
   }
@@ -88,8 +88,9 @@ export function drawHistory(element, history) {
     data: runs.map((run) => [run.checkedAt, run[key], run]),
   });
   const ghosts = series("Ghosts", "ghosts", "#da3633");
-  ghosts.markArea = { silent: true, data: bands(runs, now.toISOString()) };
-  ghosts.markLine = { silent: true, symbol: "none", data: incidentLines(history.incidents) };
+  // Labels stay off: at 7/30/90 days they would pile up; the caption under the chart says what the band and the lines are.
+  ghosts.markArea = { silent: true, label: { show: false }, data: bands(runs, now.toISOString()) };
+  ghosts.markLine = { silent: true, symbol: "none", label: { show: false }, data: incidentLines(history.incidents) };
   const narrow = element.clientWidth < 480;
   chartInstance.setOption({
     backgroundColor: "transparent",

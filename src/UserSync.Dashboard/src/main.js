@@ -167,7 +167,6 @@ const reportLabels = {
   automaticUsers: ["Repaired automatically", count],
   manualRepairs: ["Repairs by hand", count],
   manualUsers: ["Repaired by hand", count],
-  observedUntil: ["Observed until", when],
 };
 
 function renderAutomation(autoRepair, report) {
@@ -179,10 +178,12 @@ function renderAutomation(autoRepair, report) {
   }
   $("auto-repair").replaceChildren(...facts.flatMap(([name, value]) => [h("dt", {}, name), h("dd", {}, value)]));
 
-  $("report-title").textContent = report?.month ? `Report for ${report.month}` : "Report";
+  $("report-title").textContent = report?.month
+    ? `Report for ${report.month}${report.observedUntil ? ` (until ${when(report.observedUntil)})` : ""}`
+    : "Report";
   const tiles = [];
   for (const [key, value] of Object.entries(report ?? {})) {
-    if (key === "month" || (value !== null && typeof value === "object")) continue;
+    if (key === "month" || key === "observedUntil" || (value !== null && typeof value === "object")) continue;
     const [label, format] = reportLabels[key] ?? [key.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase()), (v) => String(v ?? "—")];
     tiles.push(h("div", { class: "tile", "data-report": key }, h("dt", {}, label), h("dd", {}, format(value))));
   }
