@@ -26,24 +26,7 @@ public sealed class DashboardApiTests(PostgresClusterFixture fixture)
 
     public static TheoryData<string> Views => new() { "summary", "history", "alerts", "ghosts", "audit", "report" };
 
-    /// <summary>The X-MS-CLIENT-PRINCIPAL App Service Authentication injects: the roles as "roles" claims, role_typ the long claim type it names.</summary>
-    public static Dictionary<string, string> Principal(string id, string name, params string[] roles)
-    {
-        var claims = new List<object>
-        {
-            new { typ = "http://schemas.microsoft.com/identity/claims/objectidentifier", val = id },
-            new { typ = "name", val = name },
-        };
-        claims.AddRange(roles.Select(r => new { typ = "roles", val = r }));
-        var json = JsonSerializer.Serialize(new
-        {
-            auth_typ = "aad",
-            name_typ = "name",
-            role_typ = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
-            claims,
-        });
-        return new Dictionary<string, string> { [ClientPrincipal.Header] = Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) };
-    }
+    public static Dictionary<string, string> Principal(string id, string name, params string[] roles) => AppServicePrincipal.Headers(id, name, roles);
 
     public static Dictionary<string, string> Admin => Principal(AdminId, "ada.admin@example.com", "UserSync.Admin");
 
