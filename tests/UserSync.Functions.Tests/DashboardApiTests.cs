@@ -88,6 +88,25 @@ public sealed class DashboardApiTests(PostgresClusterFixture fixture)
         Assert.False(answer.Headers.ContainsKey("ETag"));
     }
 
+    [Fact]
+    public async Task Off_mode_refuses_every_view_and_action_even_with_a_principal_and_view_me_says_why()
+    {
+        var db = await MonitoredDatabase.CreateAsync(_cluster);
+        await using var app = TestApp.Create(db.ConnectionString, new Dictionary<string, string?> { ["UserSync:Dashboard:Authentication"] = "Off" });
+
+        var me = Ok(await ViewAsync(app, "me", Admin));
+        var answers = new List<HttpAnswer> { (await RunNowAsync(app, Admin)).Answer };
+        foreach (var view in AllViews.Skip(1))
+        {
+            answers.Add(await ViewAsync(app, view, Admin));
+        }
+
+        Assert.Equal(("off", false, false, DashboardAccess.OffNote), (me.GetProperty("mode").GetString(), me.GetProperty("signedIn").GetBoolean(),
+            me.GetProperty("canAct").GetBoolean(), me.GetProperty("note").GetString()));
+        Assert.All(answers, a => Assert.Equal((403, "The dashboard is off"), (a.StatusCode, a.Json.GetProperty("title").GetString())));
+        Assert.Equal(0L, await db.CountAsync("user_sync.monitoring_log"));
+    }
+
     [Theory]
     [InlineData("not base64!")]
     [InlineData("e30=")] // {}: no claims, so no user id
