@@ -99,6 +99,12 @@ param instanceMemoryMB int = 2048
 @description('Reject Application Insights ingestion that is not Entra ID authenticated. Turn on only once the worker\'s Azure Monitor exporter authenticates with the identity (see docs/deploy.md), or its metrics are dropped.')
 param appInsightsLocalAuthDisabled bool = false
 
+@description('Application (client) id of the dashboard\'s Microsoft Entra app registration (docs/deploy.md, "Dashboard sign-in"). Set: App Service Authentication signs users of the tenant in, UserSync__Dashboard__Authentication=AppService. Empty: no sign-in, and the dashboard\'s JSON is Off (refuses everyone).')
+param dashboardClientId string = ''
+
+@description('UserSync__Dashboard__AdminRole: the app role (value) of that registration that the dashboard\'s actions (run checks, repair) need.')
+param dashboardAdminRole string = 'UserSync.Admin'
+
 @description('Object id of whoever runs azd (set by azd as AZURE_PRINCIPAL_ID). Gets queue and secret access for the smoke checks and rotation. Empty: no grants.')
 param principalId string = ''
 
@@ -196,6 +202,8 @@ module functionApp 'modules/functionapp.bicep' = {
     acsRecipient: deployEmail ? alertEmailAddress : ''
     slackWebhookUrlUri: keyVault.outputs.slackWebhookUrlUri
     pagerDutyRoutingKeyUri: keyVault.outputs.pagerDutyRoutingKeyUri
+    dashboardClientId: dashboardClientId
+    dashboardAdminRole: dashboardAdminRole
   }
 }
 
@@ -237,4 +245,5 @@ output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output AZURE_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.workspaceId
 output USERSYNC_EMAIL_ENDPOINT string = deployEmail ? email.outputs.endpoint : ''
+output USERSYNC_DASHBOARD_URL string = 'https://${functionApp.outputs.defaultHostName}/api/user-sync/dashboard'
 output USERSYNC_EMAIL_SENDER string = deployEmail ? email.outputs.senderAddress : ''

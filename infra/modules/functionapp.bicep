@@ -58,6 +58,13 @@ param slackWebhookUrlUri string = ''
 @description('Versionless Key Vault secret URI of the PagerDuty routing key; empty: no PagerDuty channel.')
 param pagerDutyRoutingKeyUri string = ''
 
+// The dashboard's sign-in (docs/deploy.md, "Dashboard sign-in").
+@description('Application (client) id of the dashboard\'s Entra app registration; empty: no App Service Authentication, the dashboard is Off.')
+param dashboardClientId string = ''
+
+@description('The app role the dashboard\'s actions need.')
+param dashboardAdminRole string = 'UserSync.Admin'
+
 // azd finds the app to deploy to by this tag: it must equal the service name in azure.yaml.
 var azdServiceName = 'usersync'
 
@@ -121,6 +128,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 var emailConfigured = !empty(acsEndpoint)
+var dashboardSignIn = !empty(dashboardClientId)
 var slackConfigured = !empty(slackWebhookUrlUri)
 var pagerDutyConfigured = !empty(pagerDutyRoutingKeyUri)
 
@@ -169,6 +177,11 @@ var baseSettings = {
     UserSync__Alerts__Routes__Warning: slackConfigured ? 'slack' : 'none'
     UserSync__Alerts__Routes__Checks__trigger_enabled: pagerDutyConfigured ? 'pagerduty' : 'none'
     UserSync__Alerts__Routes__Checks__monitor_failed: pagerDutyConfigured ? 'pagerduty' : 'none'
+    // The dashboard (DashboardOptions, section "UserSync:Dashboard"): the worker trusts the
+    // principal header only behind App Service Authentication, which strips a client's own; with
+    // no app registration there is none, so the dashboard's JSON is Off (never None in Azure).
+    UserSync__Dashboard__Authentication: dashboardSignIn ? 'AppService' : 'Off'
+    UserSync__Dashboard__AdminRole: dashboardAdminRole
 }
 
 // Email through Communication Services, authenticated with Entra ID: DefaultAzureCredential picks
@@ -194,6 +207,49 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: union(baseSettings, emailSettings, slackSettings, pagerDutySettings)
+}
+
+// App Service Authentication with Microsoft Entra ID in front of the app. Unauthenticated
+// requests are let through (AllowAnonymous): the function-key API (machine clients) keeps
+// working, the page loads and offers /.auth/login/aad, and the worker itself refuses the
+// dashboard's JSON without a signed-in principal (401) or without the admin role (403). Signed-in
+// or not, App Service removes any X-MS-CLIENT-PRINCIPAL a client sends and injects its own.
+// No client secret: sign-in uses the ID token the registration issues (docs/deploy.md).
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (dashboardSignIn) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: dashboardClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            dashboardClientId
+            'api://${dashboardClientId}'
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
+  }
 }
 
 output name string = site.name

@@ -10,9 +10,6 @@ namespace UserSync.Alerts;
 /// </summary>
 public static class PoisonedAlerts
 {
-    /// <summary>Where the host moves a message after maxDequeueCount failed tries.</summary>
-    public const string QueueName = "user-sync-alerts-poison";
-
     /// <summary>The most a peek returns (the queue service's limit).</summary>
     public const int MaxPeek = 32;
 

@@ -10,5 +10,5 @@ public static class QueueNames
     /// Where the host moves a message after maxDequeueCount failed tries, and where AlertDispatcher
     /// writes a message it can never deliver (garbled, invalid) at once instead of retrying it.
     /// </summary>
-    public const string AlertsPoison = UserSync.Alerts.PoisonedAlerts.QueueName;
+    public const string AlertsPoison = "user-sync-alerts-poison";
 }

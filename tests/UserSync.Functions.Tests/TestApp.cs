@@ -62,9 +62,15 @@ internal sealed class TestApp : IAsyncDisposable
     public T Function<T>() => ActivatorUtilities.CreateInstance<T>(Services);
 
     /// <summary>A request as the ASP.NET Core integration hands it to a function.</summary>
-    public HttpRequest Request(string method, string pathAndQuery, byte[]? body = null, string contentType = "application/json")
+    public HttpRequest Request(string method, string pathAndQuery, byte[]? body = null, string contentType = "application/json",
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         var context = new DefaultHttpContext { RequestServices = Services };
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            context.Request.Headers[name] = value;
+        }
+
         var uri = new Uri(new Uri("http://127.0.0.1"), pathAndQuery);
         context.Request.Method = method;
         context.Request.Path = uri.AbsolutePath;
@@ -87,7 +93,10 @@ internal sealed class TestApp : IAsyncDisposable
         using var body = new MemoryStream();
         context.Response.Body = body;
         await result.ExecuteAsync(context);
-        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, System.Text.Encoding.UTF8.GetString(body.ToArray()));
+        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, System.Text.Encoding.UTF8.GetString(body.ToArray()))
+        {
+            Headers = context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     public async ValueTask DisposeAsync()

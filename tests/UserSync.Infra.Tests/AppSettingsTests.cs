@@ -44,7 +44,8 @@ public sealed class AppSettingsTests
                 "UserSync__Alerts__Routes__Critical", "UserSync__Alerts__Routes__Warning",
                 "UserSync__Alerts__Slack__WebhookUrl",
                 "UserSync__AutoRepair__BatchSize", "UserSync__AutoRepair__Enabled", "UserSync__AutoRepair__MaxGhosts",
-                "UserSync__ConnectionString", "UserSync__Environment", "UserSync__MaskPii",
+                "UserSync__ConnectionString", "UserSync__Dashboard__AdminRole", "UserSync__Dashboard__Authentication", "UserSync__Environment",
+                "UserSync__MaskPii",
                 "UserSync__Report__Enabled", "UserSync__RunbookUrl", "UserSync__StatementTimeoutSeconds",
             ],
             Template.AppSettings.Select(s => s.Name).Order(StringComparer.Ordinal));

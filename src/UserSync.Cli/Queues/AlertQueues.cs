@@ -1,5 +1,4 @@
 using Azure.Storage.Queues;
-using UserSync.Alerts;
 
 namespace UserSync.Cli.Queues;
 
@@ -9,7 +8,7 @@ internal static class AlertQueues
     public const string Alerts = "user-sync-alerts";
 
     /// <summary>Where the host moves a message after maxDequeueCount failed tries.</summary>
-    public const string Poison = PoisonedAlerts.QueueName;
+    public const string Poison = "user-sync-alerts-poison";
 
     /// <summary>The function app's queue extension reads and writes base64 (host.json extensions.queues.messageEncoding).</summary>
     public static QueueClientOptions Options

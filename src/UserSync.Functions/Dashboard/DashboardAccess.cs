@@ -27,7 +27,13 @@ public sealed class DashboardAccess(IOptions<DashboardOptions> options)
     /// <summary>Where App Service Authentication signs a user in with Microsoft Entra ID.</summary>
     public const string LoginPath = "/.auth/login/aad";
 
+    /// <summary>What view/me and every refusal say in Off mode.</summary>
+    public const string OffNote =
+        "Sign-in is not configured for this app (UserSync__Dashboard__Authentication=Off): docs/deploy.md, \"Dashboard sign-in\", says how to turn it on.";
+
     private readonly DashboardOptions _options = options.Value;
+
+    public DashboardAuthentication Mode => _options.Mode;
 
     public string AdminRole => _options.AdminRole;
 
@@ -41,6 +47,12 @@ public sealed class DashboardAccess(IOptions<DashboardOptions> options)
             return new DashboardCaller(DashboardAuthentication.None, null, CanAct: true);
         }
 
+        if (_options.Mode == DashboardAuthentication.Off)
+        {
+            error = "the dashboard is off";
+            return null;
+        }
+
         var principal = ClientPrincipal.Parse(request.Headers[ClientPrincipal.Header].ToString(), out error);
         return principal is null ? null
             : new DashboardCaller(DashboardAuthentication.AppService, principal, principal.Roles.Contains(_options.AdminRole, StringComparer.Ordinal));
@@ -51,6 +63,13 @@ public sealed class DashboardAccess(IOptions<DashboardOptions> options)
     {
         problem = null;
         caller = Identify(request, out var error)!;
+        if (caller is null && _options.Mode == DashboardAuthentication.Off)
+        {
+            problem = TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The dashboard is off",
+                detail: OffNote);
+            return false;
+        }
+
         if (caller is null)
         {
             problem = TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required",

@@ -16,7 +16,9 @@ public sealed class DashboardOptions
     /// <summary>
     /// "AppService" (the default): App Service Authentication signs users in and the worker reads
     /// the principal it injects; viewing needs a signed-in user, actions the admin role. "None":
-    /// the local host stand-in on loopback, no sign-in, everyone may view and act.
+    /// the local host stand-in on loopback, no sign-in, everyone may view and act. "Off": the
+    /// dashboard's JSON refuses everyone (what infra sets until sign-in is configured: without
+    /// App Service Authentication in front nothing strips a client's own X-MS-CLIENT-PRINCIPAL).
     /// </summary>
     public string Authentication { get; set; } = nameof(DashboardAuthentication.AppService);
 
@@ -35,6 +37,7 @@ public enum DashboardAuthentication
 {
     AppService,
     None,
+    Off,
 }
 
 /// <summary>Checks the dashboard settings at start; each message names the setting, never a value.</summary>
@@ -47,7 +50,7 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
         if (!Enum.TryParse<DashboardAuthentication>(options.Authentication, ignoreCase: true, out var mode) || !Enum.IsDefined(mode)
             || int.TryParse(options.Authentication, out _))
         {
-            errors.Add("UserSync:Dashboard:Authentication must be AppService (sign-in through App Service Authentication) or None (local, loopback only).");
+            errors.Add("UserSync:Dashboard:Authentication must be AppService (sign-in through App Service Authentication), None (local, loopback only) or Off.");
         }
 
         if (string.IsNullOrWhiteSpace(options.AdminRole) || options.AdminRole.Length > 120 || options.AdminRole.Any(char.IsWhiteSpace))

@@ -38,6 +38,8 @@ public sealed class DashboardViewFunctions(
         var caller = access.Identify(request, out _);
         var me = caller switch
         {
+            null when access.Mode == DashboardAuthentication.Off =>
+                new MeView("off", SignedIn: false, null, [], CanAct: false, access.AdminRole, DashboardAccess.OffNote, null),
             null => new MeView("appService", SignedIn: false, null, [], CanAct: false, access.AdminRole, null, DashboardAccess.LoginPath),
             { Mode: DashboardAuthentication.None } => new MeView("local", SignedIn: false, null, [], CanAct: true, access.AdminRole, LocalNote, null),
             _ => new MeView("appService", SignedIn: true, new MeUser(caller.Principal!.UserId, caller.MaskedName), caller.Principal.Roles,

@@ -33,11 +33,11 @@ public sealed class PoisonQueueSummary
         {
             if (!string.IsNullOrWhiteSpace(section.Value))
             {
-                _queue = new QueueServiceClient(section.Value, options).GetQueueClient(PoisonedAlerts.QueueName);
+                _queue = new QueueServiceClient(section.Value, options).GetQueueClient(QueueNames.AlertsPoison);
             }
             else if (ServiceUri(section) is { } uri)
             {
-                _queue = new QueueServiceClient(uri, Credential(section), options).GetQueueClient(PoisonedAlerts.QueueName);
+                _queue = new QueueServiceClient(uri, Credential(section), options).GetQueueClient(QueueNames.AlertsPoison);
             }
             else
             {
