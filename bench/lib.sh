@@ -61,15 +61,20 @@ noop_trigger_function() {
 #                pair that sees every change can cost
 #   ours_no_set  all migrations, the functions a signup runs without their SET search_path
 #                (without_search_path; diagnostic)
+#   ours_before  the migrations before 20261203001000 (the profile sync that migration made cheaper)
 # Every arm has the Auth tables the signup writes (bench/supabase_auth_tables.sql) and
 # bench.supabase_signups(n) (supabase_signup_procedure).
 signup_arm() {
   local db=$1 arm=$2
   create_supabase_db "$db"
   sql "$db" -f "$usersync_repo/bench/supabase_auth_tables.sql" >/dev/null
-  if [ "$arm" != plain ]; then apply_migrations "$db"; fi
   case $arm in
-    plain|ours|ours_insert) ;;
+    plain) ;;
+    ours_before) apply_migrations_before "$db" 20261203001000 ;;
+    *) apply_migrations "$db" ;;
+  esac
+  case $arm in
+    plain|ours|ours_insert|ours_before) ;;
     ours_no_set) without_search_path "$db" reset $signup_functions ;;
     docs|floor) sql "$db" -U postgres <<<"$docs_trigger_function" ;;
     noop) noop_trigger_function public.handle_new_user | sql "$db" -U postgres ;;
@@ -82,10 +87,10 @@ signup_arm() {
   supabase_signup_procedure | sql "$db"
 }
 
-# The functions a signup runs and the ones the repair runs per row, each with the fixed search_path
-# Supabase's linter requires of every function (function_search_path_mutable).
-signup_functions="public.handle_new_user() public.handle_user_updated() user_sync.profile_values(auth.users)"
-per_row_functions="user_sync.profile_values(auth.users)"
+# The functions a signup runs, each with the fixed search_path Supabase's linter requires of every
+# function (function_search_path_mutable). (The repair runs none per row since migration
+# 20261203001000.)
+signup_functions="public.handle_new_user() public.handle_user_updated()"
 # without_search_path DB reset|restore FUNCTION...: takes the SET search_path off those functions
 # (reset) or puts it back (restore). Diagnostic: prices what entering a function with a SET clause
 # costs. Fails if a function is not there any more.
@@ -337,4 +342,19 @@ SQL
   sql "$db" -f "$usersync_repo/tests/Shared/supabase/database.sql" \
     -c "alter table auth.users add constraint users_phone_key unique (phone)" 2>&1 | { grep -v NOTICE || true; }
   sql "$db" -c "vacuum (analyze) auth.users" -c "vacuum (analyze) public.users" -c "checkpoint"
+}
+
+# apply_migrations_before DB NAME: the migrations that sort before NAME (a file name or its
+# prefix), as apply_migrations applies them: the database as the release before NAME left it.
+# apply_migrations_from DB NAME: the rest, NAME included.
+apply_migrations_before() { _apply_migrations_where "$1" "$2" before; }
+apply_migrations_from() { _apply_migrations_where "$1" "$2" from; }
+_apply_migrations_where() {
+  local db=$1 name=$2 side=$3 f base
+  for f in "$usersync_repo"/sql/migrations/*.sql; do
+    base=$(basename "$f")
+    if [[ "$base" < "$name" ]]; then [ "$side" = before ] || continue; else [ "$side" = from ] || continue; fi
+    PGOPTIONS="-c client_min_messages=warning" \
+      psql -q -X -v ON_ERROR_STOP=1 --single-transaction -U postgres -d "$db" -f "$f" >/dev/null
+  done
 }

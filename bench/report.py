@@ -184,8 +184,8 @@ class Report:
                 ("floor", "the docs' trigger, and an update trigger that fires on every update but does nothing"),
                 ("ours_insert", "UserSync's insert trigger alone (update trigger dropped)"),
                 ("ours", "UserSync's migrations as they are (insert and update trigger)"),
-                ("ours_no_set", "diagnostic: UserSync's migrations with the `set search_path` taken off the three "
-                                "functions a signup runs (the two trigger functions, `profile_values`)")]
+                ("ours_no_set", "diagnostic: UserSync's migrations with the `set search_path` taken off the two "
+                                "functions a signup runs (the trigger functions)")]
         us = {a: runs_of(d, f"price.us.{a}") for a, _ in arms}
         ir = {a: float(d[f"price.ir.{a}"]) for a, _ in arms}
         # Added cost: each run's figure minus the no-trigger figure of the same run, median over runs.
@@ -426,25 +426,15 @@ class Report:
 
         lat_max = statistics.median(latency("during", "max_ms"))
         batches = statistics.median(runs_of(d, "backfill.batches"))
-        no_set = runs_of(d, "backfill.single_no_set_ms")
-        no_set_rate = statistics.median(ghosts / (ms / 1000) for ms in no_set) if no_set else None
-        note = "No diagnostic run (more than 100,000 ghosts): no single-statement figure to compare with."
-        if no_set_rate:
-            note = (f"The repair maps each ghost with `user_sync.profile_values`, a PL/pgSQL function (since the adoption "
-                    f"work) called once per row; as one statement without load it runs at "
-                    f"{fmt_n(statistics.median(single_rates))} rows/s as migrated and at {fmt_n(no_set_rate)} rows/s with "
-                    "the `set search_path` taken off `profile_values` (which the linter requires), so "
-                    "the SET is not what costs. Tried: nothing further here; the per-row call is the adoption work's. "
-                    "Floor: that single statement, without signups beside it.")
+        note = ("Since migration 20261203001000 the repair maps its batch in its INSERT (no call of "
+                "`user_sync.profile_values` per row); what each repaired row still costs is the insert itself with its "
+                "primary-key check (`on conflict do nothing`) and the foreign key's check of the auth row "
+                "(`bench/backfill_before_after.sh` counts it in instructions). Floor: the single statement, without "
+                "signups beside it.")
         self.row(f"Backfill of {fmt_n(ghosts)} ghosts in {fmt_size(users)} users, batches of {fmt_n(batch)}, under signup load",
                  f"{fmt_n(rate)} rows/s ({batches:.0f} batches)",
                  f"{fmt_n(statistics.median(single_rates))} rows/s single statement, no load" if single else "—",
                  ratio_text(rates, single_rates) if single else "—", "≥ 30,000 rows/s", rate >= 30000, note)
-        if no_set_rate:
-            self.row("Diagnostic: the single-statement backfill without the per-row functions' SET",
-                     f"{fmt_n(no_set_rate)} rows/s",
-                     f"{fmt_n(statistics.median(single_rates))} rows/s as migrated",
-                     ratio_text([ghosts / (ms / 1000) for ms in no_set], single_rates), "—", None)
         self.row("Signup max latency during the backfill",
                  f"{lat_max:.1f} ms (worst run {max(latency('during', 'max_ms')):.1f} ms)",
                  f"{statistics.median(latency('baseline', 'max_ms')):.1f} ms without backfill",
@@ -466,8 +456,7 @@ class Report:
             rows.append(
                 f"| {r} | {float(d[f'backfill.rows.{r}']) / secs:,.0f} rows/s in {secs:.2f} s, "
                 f"{d[f'backfill.batches.{r}']} batches{spread}{covered} | "
-                f"{fmt_ms(single[r - 1]) if len(single) >= r else '—'}"
-            f"{f' ({fmt_ms(no_set[r - 1])} without the per-row SET)' if len(no_set) >= r else ''} | "
+                f"{fmt_ms(single[r - 1]) if len(single) >= r else '—'} | "
                 f"{dv('p99_ms'):.2f} / {dv('max_ms'):.2f} ms ({dv('n'):.0f} signups, {dv('tps'):,.0f} tps) | "
                 f"{bv('p99_ms'):.2f} / {bv('max_ms'):.2f} ms ({bv('n'):.0f} signups, {bv('tps'):,.0f} tps) |")
         return "\n".join([

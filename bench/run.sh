@@ -431,8 +431,7 @@ SQL
 }
 
 # Single statement, no load: the rate the batched loop is compared with (one call repairs at
-# most 100000 rows, so this needs <= 100000 ghosts); and, as a diagnostic, the same with the
-# functions it runs per row without their SET search_path (bench/lib.sh, without_search_path).
+# most 100000 rows, so this needs <= 100000 ghosts).
 single_backfill() { # -> ms
   local out rows
   reset_backfill
@@ -445,11 +444,7 @@ if [ "$bf_ghosts" -le 100000 ]; then
   for run in $(seq 1 "$runs"); do
     ms=$(single_backfill)
     emit "backfill.single_ms.$run" "$ms"
-    without_search_path backfill reset $per_row_functions
-    no_set_ms=$(single_backfill)
-    without_search_path backfill restore $per_row_functions
-    emit "backfill.single_no_set_ms.$run" "$no_set_ms"
-    say "   single statement run $run: $bf_ghosts rows in $ms ms ($no_set_ms ms without the per-row functions' SET)"
+    say "   single statement run $run: $bf_ghosts rows in $ms ms"
   done
   single_s=$(python3 -c "print($(median $(awk -F'\t' '$1 ~ /^backfill.single_ms/ {print $2}' "$results")) / 1000)")
 else

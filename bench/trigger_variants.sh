@@ -9,6 +9,8 @@
 #   BENCH_METHOD=pgbench BENCH_PGBENCH_SECONDS=15 BENCH_MODES="durable async" bench/trigger_variants.sh
 #   BENCH_VARIANTS="plain docs ours" bench/trigger_variants.sh      (plain is the baseline: keep it)
 #   BENCH_WORKLOAD=bare bench/trigger_variants.sh                   the bare insert instead of the signup
+#   BENCH_WORKLOAD=signin bench/trigger_variants.sh                 Supabase Auth's sign-in update
+#     (bench/supabase_signin.sql) over 1,000 users each variant's triggers signed up; figures per sign-in
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -20,9 +22,9 @@ modes=${BENCH_MODES:-async}
 workload=${BENCH_WORKLOAD:-txn}
 signups=${BENCH_SIGNUPS:-3000}
 read -r ir_small ir_large <<<"${BENCH_IR_SIGNUPS:-100 600}"
-names=${BENCH_VARIANTS:-plain noop docs floor ours_insert ours ours_no_set ours_nofk}
+names=${BENCH_VARIANTS:-plain noop docs floor ours_insert ours_before ours ours_no_set ours_nofk}
 case $method in ir|loop|pgbench) ;; *) echo "BENCH_METHOD is ir, loop or pgbench" >&2; exit 2 ;; esac
-case $workload in txn|bare) ;; *) echo "BENCH_WORKLOAD is txn or bare" >&2; exit 2 ;; esac
+case $workload in txn|bare|signin) ;; *) echo "BENCH_WORKLOAD is txn, bare or signin" >&2; exit 2 ;; esac
 [ "$method" = ir ] && runs=1   # instruction counts do not vary from run to run
 
 work=$(mktemp -d /tmp/usersync-variants.XXXXXX)
@@ -46,6 +48,7 @@ declare -A describe=(
   [docs]="the Supabase docs' trigger, no update trigger"
   [floor]="the docs' trigger and a do-nothing update trigger on every update"
   [ours_insert]="UserSync's insert trigger alone"
+  [ours_before]="UserSync's migrations before 20261203001000"
   [ours]="UserSync's migrations as they are"
   [ours_no_set]="UserSync's, the functions a signup runs without their SET search_path"
   [ours_nofk]="UserSync's, without the foreign key public.users → auth.users"
@@ -68,10 +71,24 @@ end
 \$proc\$;
 grant execute on procedure bench.bare_signups(integer) to supabase_auth_admin;
 SQL
+  if [ "$workload" = signin ]; then
+    signin_users "v_$name" 1000
+    supabase_signin_procedure | sql "v_$name"
+  fi
 done
 procedure=bench.supabase_signups; [ "$workload" = bare ] && procedure=bench.bare_signups
 echo "$signup_statement" >"$work/bare.sql"
 script="$repo/bench/supabase_signup.sql"; [ "$workload" = bare ] && script="$work/bare.sql"
+# Sign-ins: each session starts from a vacuumed table and signs every user in once before what it
+# measures (as bench/run.sh section 3 does), and no table is emptied.
+reset_sql="truncate auth.users, auth.audit_log_entries cascade"
+call="call $procedure(%d)"
+pgbench_args=(-f "$script")
+if [ "$workload" = signin ]; then
+  reset_sql="vacuum auth.users"
+  call="call bench.supabase_signins(%d, 1000)"
+  pgbench_args=(-f "$repo/bench/supabase_signin.sql" -D users=1000)
+fi
 
 measure() { # db mode -> per-signup figure (instructions, µs, or tps)
   local db=$1 mode=$2 sync=on
@@ -79,16 +96,17 @@ measure() { # db mode -> per-signup figure (instructions, µs, or tps)
   case $method in
     ir)
       ir_per_call "$pgdir" "$db" "$ir_small" "$ir_large" \
-        "$(printf '%s\n' "truncate auth.users, auth.audit_log_entries cascade" "set role supabase_auth_admin" "set synchronous_commit = off")" \
-        "call $procedure(%d)" ;;
+        "$(printf '%s\n' "$reset_sql" "set role supabase_auth_admin" "set synchronous_commit = off"
+           [ "$workload" = signin ] && printf "$call\n" 1000)" \
+        "$call" ;;
     loop)
-      sql "$db" -c "truncate auth.users, auth.audit_log_entries cascade" -c "checkpoint" 2>/dev/null
-      sql "$db" -c "set role supabase_auth_admin" -c "set synchronous_commit = $sync" -c '\timing on' -c "call $procedure($signups)" \
+      sql "$db" -c "$reset_sql" -c "checkpoint" 2>/dev/null
+      sql "$db" -c "set role supabase_auth_admin" -c "set synchronous_commit = $sync" -c '\timing on' -c "$(printf "$call" "$signups")" \
         | awk -v n="$signups" '/^Time:/ {print $2 * 1000 / n}' ;;
     pgbench)
-      sql "$db" -c "truncate auth.users, auth.audit_log_entries cascade" -c "checkpoint" 2>/dev/null
+      sql "$db" -c "$reset_sql" -c "checkpoint" 2>/dev/null
       PGOPTIONS="-c synchronous_commit=$sync" pgbench -n -U supabase_auth_admin -M prepared -c 2 -j 2 -T "$seconds" \
-        -f "$script" "$db" 2>&1 | sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' ;;
+        "${pgbench_args[@]}" "$db" 2>&1 | sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' ;;
   esac
 }
 
@@ -107,7 +125,7 @@ for run in $(seq 1 "$runs"); do
 done
 
 case $method in
-  ir) unit="instructions per signup (callgrind, single-user backend)" ;;
+  ir) unit="instructions per $( [ "$workload" = signin ] && echo sign-in || echo signup) (callgrind, single-user backend)" ;;
   loop) unit="µs per signup (one backend, $signups signups, median of $runs runs)" ;;
   pgbench) unit="tps (pgbench, 2 clients, $seconds s, median of $runs runs)" ;;
 esac
