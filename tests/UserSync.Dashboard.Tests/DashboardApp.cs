@@ -105,11 +105,11 @@ public sealed class DashboardApp : IAsyncDisposable
     public Task ExecuteAsync(string sql) => _cluster.ExecuteAsync(Database.Name, sql);
 
     /// <summary>A run recorded <paramref name="age"/> ago with known numbers (as the superuser, like tests/Shared/ExampleMonth.cs).</summary>
-    public static Task RecordPastRunAsync(PostgresCluster cluster, MonitoredDatabase database, TimeSpan age, long ghosts, long orphans = 0) =>
+    public static Task RecordPastRunAsync(PostgresCluster cluster, MonitoredDatabase database, TimeSpan age, long ghosts, long orphans = 0, Guid? runId = null) =>
         cluster.ExecuteAsync(database.Name, string.Create(CultureInfo.InvariantCulture, $"""
             insert into user_sync.monitoring_log (run_id, checked_at, status, auth_users, profiles, ghost_users, orphaned_profiles,
                 count_difference, trigger_state, trigger_enabled, checks, duration_ms, run_by, source)
-            select gen_random_uuid(), now() - interval '{(long)age.TotalSeconds} seconds', user_sync.overall_status(c.checks), {1000 + ghosts},
+            select '{runId ?? Guid.NewGuid()}', now() - interval '{(long)age.TotalSeconds} seconds', user_sync.overall_status(c.checks), {1000 + ghosts},
                    {1000 + orphans}, {ghosts}, {orphans}, {ghosts - orphans}, 'enabled', true, c.checks, 120, 'usersync_app', 'timer'
               from (select jsonb_agg(to_jsonb(e)) as checks
                       from user_sync.evaluate_checks({ghosts}, {orphans}, {1000 + ghosts}, {1000 + orphans}, 'enabled') e) c;

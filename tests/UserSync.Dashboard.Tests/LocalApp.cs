@@ -11,6 +11,9 @@ public static class LocalApp
     /// <summary>The ghosts of the run recorded two days ago: what the chart shows for that day.</summary>
     public const int PastGhosts = 4;
 
+    /// <summary>The id of that run.</summary>
+    public static readonly Guid PastCriticalRunId = new("00000000-0000-4000-8000-0000000d0002");
+
     public static Task<DashboardApp> StartAsync(DashboardEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -21,7 +24,7 @@ public static class LocalApp
     {
         await database.SignUpAsync(20);
         await DashboardApp.RecordPastRunAsync(cluster, database, TimeSpan.FromDays(3), ghosts: 0);
-        await DashboardApp.RecordPastRunAsync(cluster, database, TimeSpan.FromDays(2), ghosts: PastGhosts, orphans: 1);
+        await DashboardApp.RecordPastRunAsync(cluster, database, TimeSpan.FromDays(2), ghosts: PastGhosts, orphans: 1, runId: PastCriticalRunId);
         await DashboardApp.RecordPastRunAsync(cluster, database, TimeSpan.FromDays(1), ghosts: 0);
     }
 }

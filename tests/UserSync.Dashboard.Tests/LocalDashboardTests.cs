@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using Microsoft.Playwright;
 using UserSync.Testing;
@@ -36,8 +37,9 @@ public sealed class LocalDashboardTests(DashboardEnvironment environment)
         await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "7 days" }).ClickAsync();
         await Expect(dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "7 days" })).ToHaveAttributeAsync("aria-pressed", "true");
         Assert.True(await dashboard.RunRows.CountAsync() >= 4);
-        await Expect(dashboard.Page.Locator("#runs-table tbody tr").Filter(new() { HasText = "critical" }).First)
-            .ToContainTextAsync(PastGhosts.ToString(CultureInfo.InvariantCulture));
+        var pastRun = dashboard.Page.Locator($"#runs-table tbody tr[data-run='{LocalApp.PastCriticalRunId}']");
+        await Expect(pastRun).ToContainTextAsync("critical");
+        await Expect(pastRun.Locator("td[data-label='Ghosts']")).ToHaveTextAsync(PastGhosts.ToString(CultureInfo.InvariantCulture));
 
         // Hovering the chart where the run of two days ago sits shows that run's numbers.
         var tooltip = await HoverChartAsync(dashboard.Page, daysAgo: 2, windowDays: 7);
@@ -56,16 +58,23 @@ public sealed class LocalDashboardTests(DashboardEnvironment environment)
         await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
 
         // Chromium's Layout Instability API: the cumulative layout shift since navigation (0.1 is "good" by web.dev's measure).
-        var shift = await dashboard.Page.EvaluateAsync<double>("""
+        var shift = await dashboard.Page.EvaluateAsync<JsonElement>("""
             () => new Promise(resolve => {
               let total = 0;
-              new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
-                .observe({ type: "layout-shift", buffered: true });
-              setTimeout(() => resolve(total), 500);
+              const moved = [];
+              new PerformanceObserver(list => {
+                for (const e of list.getEntries()) {
+                  if (e.hadRecentInput) continue;
+                  total += e.value;
+                  for (const s of e.sources) moved.push(`${s.node?.id || s.node?.className || s.node?.nodeName} ${s.previousRect.y}->${s.currentRect.y} h ${s.previousRect.height}->${s.currentRect.height}`);
+                }
+              }).observe({ type: "layout-shift", buffered: true });
+              setTimeout(() => resolve({ total, moved: moved.join("; ") }), 500);
             })
             """);
 
-        Assert.True(shift < 0.05, $"cumulative layout shift {shift:0.000}");
+        var total = shift.GetProperty("total").GetDouble();
+        Assert.True(total < 0.05, $"cumulative layout shift {total:0.000}: {shift.GetProperty("moved").GetString()}");
     }
 
     [Fact]
