@@ -54,7 +54,9 @@ pgtap 17 "$pg17"
 dotnet_test() {
   local log=$1 rc dp df; shift
   if dotnet test "$@" --no-build --nologo -v q --logger "console;verbosity=normal" >"$log" 2>&1; then rc=0; else rc=$?; fi
-  grep -E '^\s*(Failed|Passed|Skipped) |error|Total tests|Passed!|Failed!|^\s+(Error Message|Stack Trace)' "$log" | grep -v '^\s*Passed ' || true
+  grep -E '^\s*(Failed|Passed|Skipped) |error|Total tests|Passed!|Failed!' "$log" | grep -v '^\s*Passed ' || true
+  # What each failed test said (its first lines, without the stack), so a CI log tells why.
+  { grep -A5 -E '^\s+Error Message:' "$log" | grep -vE '^\s+(at |Stack Trace:)' | head -60; } || true
   dp=$( (grep -Eo 'Passed: +[0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
   df=$( (grep -Eo 'Failed: +[0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
   if [ "$rc" != 0 ] && [ "$df" = 0 ]; then
