@@ -206,7 +206,7 @@ foreach (var (name, path) in views)
 {
     var before = await TableStats();
     await Get(path);
-    await Flushed(3);
+    await Flushed(11);
     viewDeltas.Add((name, Delta(before, await TableStats())));
 }
 

@@ -51,11 +51,13 @@ public sealed class LocalDashboardTests(DashboardEnvironment environment)
         await dashboard.ScreenshotAsync("healthy");
     }
 
-    [Fact]
-    public async Task Loading_the_page_shifts_no_layout_in_view()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(360)]
+    public async Task Loading_the_page_shifts_no_layout_in_view(int width)
     {
         var app = await App();
-        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app, width);
 
         // Chromium's Layout Instability API: the cumulative layout shift since navigation (0.1 is "good" by web.dev's measure).
         var shift = await dashboard.Page.EvaluateAsync<JsonElement>("""

@@ -270,7 +270,7 @@ async function refresh() {
     return;
   }
   $("main").setAttribute("aria-busy", "false");
-  const updated = $("updated") ?? $("who").parentElement.appendChild(h("p", { id: "updated", class: "updated muted", "aria-live": "off" }));
+  const updated = $("updated");
   updated.dataset.refreshed = String(Date.now());
   updated.textContent = failures.length
     ? `Could not refresh (${failures[0].message}); trying again in ${pollSeconds} s.`
@@ -429,7 +429,19 @@ function wire() {
 async function start() {
   wire();
   try {
-    renderMe((await get("me")).body);
+    const me = (await get("me")).body;
+    if (me.mode === "appService" && !me.signedIn) {
+      showSignIn(me);
+      return;
+    }
+    if (me.mode === "off") {
+      state.stopped = true;
+      $("signin").textContent = "The dashboard is off for this app (UserSync__Dashboard__Authentication=Off): use the CLI or the function-key API.";
+      show($("signin"), true);
+      $("main").setAttribute("aria-busy", "false");
+      return;
+    }
+    renderMe(me);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       showSignIn(error.problem);
