@@ -12,14 +12,19 @@ public sealed class DashboardPage : IAsyncDisposable
     public const string UpdateScreenshotsVariable = "USERSYNC_UPDATE_DASHBOARD_SCREENSHOTS";
 
     private readonly IBrowserContext _context;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
 
     private DashboardPage(IBrowserContext context, IPage page)
     {
         _context = context;
         Page = page;
+        page.Request += (_, request) => _requests.Enqueue(request.Url);
     }
 
     public IPage Page { get; }
+
+    /// <summary>The URLs the page has requested so far, in order.</summary>
+    public IReadOnlyCollection<string> Requests => _requests.ToArray();
 
     public static async Task<DashboardPage> OpenAsync(IBrowser browser, DashboardApp app, int width = 1280,
         IReadOnlyDictionary<string, string>? headers = null, ColorScheme colorScheme = ColorScheme.Light)

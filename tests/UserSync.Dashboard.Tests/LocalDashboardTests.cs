@@ -100,7 +100,12 @@ public sealed class LocalDashboardTests(DashboardEnvironment environment)
             await Expect(dashboard.Check("ghost_users")).ToContainTextAsync("critical");
             await Expect(dashboard.Check("ghost_users").Locator("a")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("runbook"));
             await Expect(dashboard.Check("orphaned_profiles")).ToHaveAttributeAsync("data-result", "pass");
+            // The list is read only on request: before it, the latest run's count and the button.
+            await Expect(dashboard.Page.Locator("#ghosts-table tbody")).ToContainTextAsync($"The latest run found {Count(ghosts)} ghost user");
+            Assert.Equal(0, dashboard.Requests.Count(r => r.Contains("/view/ghosts", StringComparison.Ordinal)));
+            await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Show ghost users" }).ClickAsync();
             await Expect(dashboard.Page.Locator("#ghosts-table tbody tr[data-ghost]").First).ToContainTextAsync("@");
+            await Expect(dashboard.Page.Locator("#ghosts-table tbody tr[data-ghost]")).ToHaveCountAsync((int)ghosts);
             await dashboard.AssertNoHorizontalOverflowAsync();
             await dashboard.ScreenshotAsync(width == 1280 ? "critical" : "narrow");
         }
@@ -223,6 +228,33 @@ public sealed class LocalDashboardTests(DashboardEnvironment environment)
         var tooltip = page.Locator("#chart div").Filter(new() { HasText = "Ghosts:" }).Last;
         await Expect(tooltip).ToBeVisibleAsync();
         return await tooltip.InnerTextAsync();
+    }
+
+    [Fact]
+    public async Task The_ghost_list_is_read_on_request_only_and_then_once_per_new_run_not_on_every_poll()
+    {
+        var app = await App();
+        await app.Database.AddGhostsAsync(2, "list" + Guid.NewGuid().ToString("N")[..6]);
+        await app.RunChecksAsync();
+        await using var dashboard = await DashboardPage.OpenAsync(environment.Browser, app);
+        int Reads(string view) => dashboard.Requests.Count(u => u.Contains("/view/" + view, StringComparison.Ordinal));
+
+        var polls = Reads("summary");
+        await WaitUntilAsync(() => Reads("summary") >= polls + 2);
+        Assert.Equal(0, Reads("ghosts"));
+
+        await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Show ghost users" }).ClickAsync();
+        await Expect(dashboard.Page.Locator("#ghosts-table tbody tr[data-ghost]").First).ToBeVisibleAsync();
+        Assert.Equal(1, Reads("ghosts"));
+        polls = Reads("summary");
+        await WaitUntilAsync(() => Reads("summary") >= polls + 2);
+        Assert.Equal(1, Reads("ghosts")); // polls while no run is recorded leave the list alone
+
+        await app.RunChecksAsync();
+        await WaitUntilAsync(() => Reads("ghosts") == 2); // the new run: the list is read again, once
+        polls = Reads("summary");
+        await WaitUntilAsync(() => Reads("summary") >= polls + 2);
+        Assert.Equal(2, Reads("ghosts"));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -13,6 +13,11 @@ const state = {
   me: null,
   days: 30,
   ghostCursor: null,
+  // The ghost list walks both users tables' keys (a keyset anti-join), so it is read only when the
+  // admin asks for it, and then again only when a new run is recorded, never on a plain poll.
+  ghostsShown: false,
+  ghostsRun: null,
+  latestRun: null,
   busy: false,
   stopped: false,
   timer: 0,
@@ -84,6 +89,7 @@ function showSignIn(problem) {
 const statusText = { healthy: "Healthy", degraded: "Degraded", critical: "Critical", unknown: "No runs yet" };
 
 function renderSummary(summary) {
+  state.latestRun = summary.lastRun ? { runId: summary.lastRun.id, ghosts: summary.stats?.ghosts ?? 0 } : null;
   const card = $("status-card");
   card.classList.remove("skeleton");
   card.dataset.status = summary.status;
@@ -225,6 +231,37 @@ function renderAlerts(alerts) {
   "No alert has been sent yet.", 7);
 }
 
+// Before the admin asks for the list: what the latest run found, and the button that lists them.
+function renderGhostsIdle() {
+  const ghosts = state.latestRun?.ghosts ?? 0;
+  const text = !state.latestRun ? "No run has been recorded yet."
+    : ghosts > 0 ? `The latest run found ${count(ghosts)} ghost user${ghosts === 1 ? "" : "s"}: “Show ghost users” lists them.`
+    : "No ghost users: the latest run found a profile for every auth user.";
+  replaceRows($("ghosts-table").tBodies[0], [], text, 3);
+  show($("ghosts-show"), ghosts > 0);
+  show($("ghosts-next"), false);
+  show($("ghosts-first"), false);
+}
+
+async function loadGhosts() {
+  const run = state.latestRun?.runId ?? null;
+  const page = (await get(ghostsPath())).body;
+  state.ghostsShown = true;
+  state.ghostsRun = run;
+  show($("ghosts-show"), false);
+  renderGhosts(page);
+}
+
+// After each refresh: the list, if shown, follows a new run; otherwise the latest run's count.
+async function syncGhosts() {
+  if (!state.ghostsShown) {
+    renderGhostsIdle();
+  } else if ((state.latestRun?.runId ?? null) !== state.ghostsRun) {
+    state.ghostCursor = null;
+    await loadGhosts();
+  }
+}
+
 function renderGhosts(page) {
   replaceRows($("ghosts-table").tBodies[0], (page.ghosts ?? []).map((g) => h("tr", { "data-ghost": g.userId },
     cell("User", g.userId), cell("Email", g.email ?? "—"), cell("Created", when(g.createdAt)))),
@@ -252,7 +289,6 @@ async function refresh() {
     ["summary", renderSummary],
     [`history?days=${state.days}`, renderHistory],
     ["alerts?limit=50", renderAlerts],
-    [ghostsPath(), renderGhosts],
     ["audit?limit=20", renderAudit],
   ];
   const results = await Promise.allSettled(reads.map(([path]) => get(path)));
@@ -264,6 +300,13 @@ async function refresh() {
       failures.push(result.reason);
     }
   });
+  if (!failures.length) {
+    try {
+      await syncGhosts();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
   const unauthorized = failures.find((e) => e instanceof ApiError && e.status === 401);
   if (unauthorized) {
     showSignIn(unauthorized.problem);
@@ -415,14 +458,17 @@ function wire() {
       }
     });
   }
-  $("ghosts-next").addEventListener("click", async () => {
-    state.ghostCursor = state.nextGhostCursor;
-    renderGhosts((await get(ghostsPath())).body);
-  });
-  $("ghosts-first").addEventListener("click", async () => {
-    state.ghostCursor = null;
-    renderGhosts((await get(ghostsPath())).body);
-  });
+  const ghostPage = (cursor) => async () => {
+    state.ghostCursor = cursor();
+    try {
+      await loadGhosts();
+    } catch (error) {
+      if (!refused(error)) say(`Could not load the ghost users: ${error.message}`, "error");
+    }
+  };
+  $("ghosts-show").addEventListener("click", ghostPage(() => null));
+  $("ghosts-next").addEventListener("click", ghostPage(() => state.nextGhostCursor));
+  $("ghosts-first").addEventListener("click", ghostPage(() => null));
   new ResizeObserver(() => resizeHistory()).observe($("chart"));
 }
 
