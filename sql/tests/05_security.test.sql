@@ -90,7 +90,7 @@ select is((select count(*)::int from pg_catalog.pg_proc
             where prosecdef
               and (pronamespace in ('user_sync'::regnamespace, 'user_sync_private'::regnamespace)
                    or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))),
-          28, 'the two checks above cover the 28 UserSync security definer functions');
+          29, 'the two checks above cover the 29 UserSync security definer functions');
 
 -- RLS on every UserSync table.
 
@@ -136,8 +136,9 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.get_dashboard_version()',
                     'user_sync.get_dashboard_summary()',
                     'user_sync.get_dashboard_history(integer)',
-                    'user_sync.get_dashboard_deliveries(integer)'],
-              'user_sync_monitor may execute exactly the fourteen monitoring functions, the three alerting ones, the three report readers and the five dashboard ones');
+                    'user_sync.get_dashboard_deliveries(integer)',
+                    'user_sync.get_report_runs_since(timestamp with time zone,integer)'],
+              'user_sync_monitor may execute exactly the fourteen monitoring functions, the three alerting ones, the three report readers and the six dashboard ones');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');
 select table_privs_are('user_sync', 'monitoring_log', 'user_sync_monitor', '{}'::text[],

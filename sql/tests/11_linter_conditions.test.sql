@@ -15,7 +15,7 @@ select p.oid, p.oid::regprocedure as signature, p.prosecdef, n.nspname
  where n.nspname in ('user_sync', 'user_sync_private')
     or (n.nspname = 'public' and pg_catalog.obj_description(p.oid, 'pg_proc') ~ '^usersync:managed');
 
-select is((select count(*)::int from usersync_functions), 38, 'the checks below see all 38 UserSync functions');
+select is((select count(*)::int from usersync_functions), 39, 'the checks below see all 39 UserSync functions');
 
 -- function_search_path_mutable (WARN).
 select is_empty($$select signature from usersync_functions

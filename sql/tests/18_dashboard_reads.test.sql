@@ -5,7 +5,7 @@
 -- Runs as the superuser (supabase_admin). Runs are inserted directly, in 2032, after anything else.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(23);
+select plan(28);
 
 grant usage on schema extensions to user_sync_monitor;
 
@@ -120,6 +120,23 @@ select is((select (deliveries, delivery_attempts) from user_sync.get_dashboard_v
 reset role;
 select is((select last_run_id from user_sync.get_dashboard_version()), (select pg_catalog.max(id) from user_sync.monitoring_log),
           'the change mark names the newest run');
+
+-- The runs recorded since a time, for the app's cache of recent runs (migration ..._dashboard_recent_runs.sql).
+create temporary table since_at as
+  select l.checked_at from user_sync.monitoring_log l join r using (run_id) where r.n = 2;
+grant select on since_at, r to user_sync_monitor;
+set local role user_sync_monitor;
+select results_eq($$select s.run_id from user_sync.get_report_runs_since((select checked_at from since_at), 10) s$$,
+                  $$select run_id from r where n >= 2 order by n$$,
+                  'the runs at and after since_at, in order, without the ones before');
+select results_eq($$select s.run_id from user_sync.get_report_runs_since((select checked_at from since_at), 2) s$$,
+                  $$select run_id from r where n in (2, 3) order by n$$,
+                  'max_rows bounds them, oldest first');
+select is((select count(*)::int from user_sync.get_report_runs_since(pg_catalog.now() + interval '1 day', 10)), 0,
+          'nothing after the newest run');
+select throws_ok($$select * from user_sync.get_report_runs_since(null, 10)$$, '22023', null, 'since_at must be given');
+select throws_ok($$select * from user_sync.get_report_runs_since(pg_catalog.now(), 0)$$, '22023', null, 'max_rows must be at least 1');
+reset role;
 
 set local role authenticated;
 select throws_ok($$select * from user_sync.get_dashboard_summary()$$, '42501', null, 'authenticated cannot call get_dashboard_summary');

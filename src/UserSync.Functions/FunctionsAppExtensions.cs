@@ -28,6 +28,8 @@ public static class FunctionsAppExtensions
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
         builder.Services.AddSingleton<DashboardAccess>();
         builder.Services.AddSingleton<DashboardSummaries>();
+        // The report's runs held between the dashboard's polls (the report readers use it when registered).
+        builder.Services.AddSingleton<UserSync.Core.Reports.RecentReportRuns>();
         builder.Services.AddSingleton<PoisonQueueSummary>();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(json =>

@@ -4,17 +4,23 @@ using UserSync.Core.Store;
 
 namespace UserSync.Core.Reports;
 
-/// <summary>The report's three bounded reads (user_sync.get_report_runs / _audit / _deliveries), as the monitor's login.</summary>
-public sealed class ReportReader(MonitorConnections connections)
+/// <summary>
+/// The report's three bounded reads (user_sync.get_report_runs / _audit / _deliveries), as the
+/// monitor's login. With <see cref="RecentReportRuns"/> (the function app's, for the dashboard's
+/// polls) the runs of a recent period come from what it holds; otherwise every read is direct.
+/// </summary>
+public sealed class ReportReader(MonitorConnections connections, RecentReportRuns? recent = null)
 {
+    internal const string RunColumns = "run_id, checked_at, source, ghost_users, orphaned_profiles, count_difference, trigger_state, "
+        + "trigger_enabled, checks::text as checks, oldest_ghost_created_at";
 
     public async Task<ReportFacts> ReadAsync(ReportPeriod period, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(period);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var runs = (await connection.QueryAsync<RunRow>(new CommandDefinition(
-                "select run_id, checked_at, source, ghost_users, orphaned_profiles, count_difference, trigger_state, trigger_enabled, "
-                + "checks::text as checks, oldest_ghost_created_at from user_sync.get_report_runs(@from, @to)",
+        var runs = (recent is null ? null : await recent.RunsForAsync(connection, period, cancellationToken))
+            ?? (await connection.QueryAsync<RunRow>(new CommandDefinition(
+                $"select {RunColumns} from user_sync.get_report_runs(@from, @to)",
                 new { from = period.From.UtcDateTime, to = period.To.UtcDateTime }, cancellationToken: cancellationToken)))
             .Select(r => r.ToRun()).ToList();
 
@@ -39,11 +45,12 @@ public sealed class ReportReader(MonitorConnections connections)
         return new ReportFacts(runs, audit, deliveries);
     }
 
-    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+    internal static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
 #pragma warning disable IDE1006, CA1812 // Dapper rows: names match the SQL columns and Dapper instantiates them.
-    private sealed class RunRow
+    internal sealed class RunRow
     {
+        public long id { get; set; }
         public Guid run_id { get; set; }
         public DateTime checked_at { get; set; }
         public string source { get; set; } = "";
