@@ -6,7 +6,7 @@
 -- User ids: 05000000-0000-0000-0000-0000000000NN.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(59);
+select plan(60);
 
 -- anon and authenticated (the roles behind the REST API keys) can call no UserSync function
 -- and read no UserSync table.
@@ -90,11 +90,11 @@ select is((select count(*)::int from pg_catalog.pg_proc
             where prosecdef
               and (pronamespace in ('user_sync'::regnamespace, 'user_sync_private'::regnamespace)
                    or oid in ('public.handle_new_user()'::regprocedure, 'public.handle_user_updated()'::regprocedure))),
-          29, 'the two checks above cover the 29 UserSync security definer functions');
+          30, 'the two checks above cover the 30 UserSync security definer functions');
 
 -- RLS on every UserSync table.
 
-select tables_are('user_sync', array['alert_deliveries', 'cleanup_audit_log', 'monitoring_log'], 'schema user_sync holds exactly the three UserSync tables');
+select tables_are('user_sync', array['alert_deliveries', 'cleanup_audit_log', 'monitoring_log', 'recorded_ghosts'], 'schema user_sync holds exactly the four UserSync tables');
 select is_empty($$select relname from pg_catalog.pg_class
                    where relnamespace = 'user_sync'::regnamespace and relkind in ('r', 'p') and not relrowsecurity$$,
                 'every table in schema user_sync has row level security enabled');
@@ -137,8 +137,9 @@ select set_eq($$select p.oid::regprocedure::text from pg_catalog.pg_proc p, acle
                     'user_sync.get_dashboard_summary()',
                     'user_sync.get_dashboard_history(integer)',
                     'user_sync.get_dashboard_deliveries(integer)',
-                    'user_sync.get_report_runs_since(timestamp with time zone,integer)'],
-              'user_sync_monitor may execute exactly the fourteen monitoring functions, the three alerting ones, the three report readers and the six dashboard ones');
+                    'user_sync.get_report_runs_since(timestamp with time zone,integer)',
+                    'user_sync.get_dashboard_ghosts(integer,uuid)'],
+              'user_sync_monitor may execute exactly the fourteen monitoring functions, the three alerting ones, the three report readers and the seven dashboard ones');
 select schema_privs_are('user_sync', 'user_sync_monitor', array['USAGE'],
                         'user_sync_monitor may use schema user_sync and not create in it');
 select table_privs_are('user_sync', 'monitoring_log', 'user_sync_monitor', '{}'::text[],
@@ -147,6 +148,8 @@ select table_privs_are('user_sync', 'cleanup_audit_log', 'user_sync_monitor', '{
                        'user_sync_monitor has no direct privilege on cleanup_audit_log');
 select table_privs_are('user_sync', 'alert_deliveries', 'user_sync_monitor', '{}'::text[],
                        'user_sync_monitor has no direct privilege on alert_deliveries');
+select table_privs_are('user_sync', 'recorded_ghosts', 'user_sync_monitor', '{}'::text[],
+                       'user_sync_monitor has no direct privilege on recorded_ghosts');
 
 -- As the monitor, with ghosts present: the definer functions see every user.
 

@@ -15,7 +15,7 @@ select p.oid, p.oid::regprocedure as signature, p.prosecdef, n.nspname
  where n.nspname in ('user_sync', 'user_sync_private')
     or (n.nspname = 'public' and pg_catalog.obj_description(p.oid, 'pg_proc') ~ '^usersync:managed');
 
-select is((select count(*)::int from usersync_functions), 39, 'the checks below see all 39 UserSync functions');
+select is((select count(*)::int from usersync_functions), 40, 'the checks below see all 40 UserSync functions');
 
 -- function_search_path_mutable (WARN).
 select is_empty($$select signature from usersync_functions
@@ -45,13 +45,13 @@ select schema_privs_are('user_sync_private', 'anon', '{}'::text[], 'anon has no 
 -- rls_disabled_in_public (ERROR) and rls_enabled_no_policy (INFO).
 select is_empty($$select c.oid::regclass from pg_catalog.pg_class c
                    where c.relnamespace in ('user_sync'::regnamespace, 'public'::regnamespace) and c.relkind in ('r', 'p')
-                     and c.relname in ('users', 'cleanup_audit_log', 'monitoring_log', 'alert_deliveries', 'schema_versions')
+                     and c.relname in ('users', 'cleanup_audit_log', 'monitoring_log', 'alert_deliveries', 'recorded_ghosts', 'schema_versions')
                      and not c.relrowsecurity$$,
                 'every UserSync table, and public.users, has row level security enabled');
 select set_eq($$select c.relname::text from pg_catalog.pg_class c
                  where c.relnamespace = 'user_sync'::regnamespace and c.relkind = 'r' and c.relrowsecurity
                    and not exists (select from pg_catalog.pg_policy p where p.polrelid = c.oid)$$,
-              array['alert_deliveries', 'cleanup_audit_log', 'monitoring_log'],
+              array['alert_deliveries', 'cleanup_audit_log', 'monitoring_log', 'recorded_ghosts'],
               'RLS without policies is left only on the UserSync tables no role reads directly (the documented INFO findings)');
 
 -- auth_users_exposed (ERROR): no view of auth.users in an exposed schema.

@@ -358,6 +358,7 @@ public sealed class DashboardApiTests(PostgresClusterFixture fixture)
     {
         var db = await MonitoredDatabase.CreateAsync(_cluster);
         await db.AddGhostsAsync(3);
+        await db.ScalarAsync<Guid>("select run_id from user_sync.record_user_sync_metrics('test')");
         await using var app = TestApp.Create(db.ConnectionString, LocalMode);
         var functions = app.Function<StatusFunctions>();
 
@@ -369,6 +370,29 @@ public sealed class DashboardApiTests(PostgresClusterFixture fixture)
         Assert.Equal(2, Ok(view).GetProperty("ghosts").GetArrayLength());
         Assert.DoesNotContain("ghost001@example.com", view.Body, StringComparison.Ordinal);
         Assert.Equal(["entries", "nextBefore"], PropertyNames(audit));
+    }
+
+    [Fact]
+    public async Task The_ghost_view_lists_what_the_latest_run_found_that_is_still_a_ghost_while_the_keyed_route_reads_live()
+    {
+        var db = await MonitoredDatabase.CreateAsync(_cluster);
+        await db.AddGhostsAsync(2);
+        await db.ScalarAsync<Guid>("select run_id from user_sync.record_user_sync_metrics('test')");
+        await db.AddGhostsAsync(1, prefix: "later");
+        await db.ScalarAsync<long>("select count(*) from user_sync.repair_ghost_users(1, false, null)");
+        await using var app = TestApp.Create(db.ConnectionString, LocalMode);
+        var functions = app.Function<StatusFunctions>();
+        var live = await db.GhostIdsAsync();
+
+        var view = Ok(await ViewAsync(app, "ghosts")).GetProperty("ghosts").GetArrayLength();
+        var keyed = Ok(await app.ExecuteAsync(await functions.GetGhostsAsync(app.Request("GET", "/api/user-sync/ghosts"), default)))
+            .GetProperty("ghosts").GetArrayLength();
+
+        Assert.Equal(2, live.Count); // one of the run's two repaired, one new since the run
+        Assert.Equal(2, keyed);
+        Assert.Equal(1, view); // the run's other ghost; the new one waits for the next run
+        await db.ScalarAsync<Guid>("select run_id from user_sync.record_user_sync_metrics('test')");
+        Assert.Equal(2, Ok(await ViewAsync(app, "ghosts")).GetProperty("ghosts").GetArrayLength());
     }
 
     [Fact]

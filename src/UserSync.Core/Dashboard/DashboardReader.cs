@@ -51,6 +51,16 @@ public sealed class DashboardReader(MonitorConnections connections)
             d.last_status_code, Utc(d.happened_at)))
         .ToList();
 
+    /// <summary>
+    /// A page of the ghosts the latest run recorded that are still ghosts, in id order after
+    /// <paramref name="after"/> (user_sync.get_dashboard_ghosts: by primary key, no scan of the users tables).
+    /// </summary>
+    public async Task<IReadOnlyList<GhostUser>> GetGhostsAsync(int limit, Guid? after, CancellationToken cancellationToken) =>
+        (await QueryAsync<GhostRow>("select user_id, email, created_at from user_sync.get_dashboard_ghosts(@limit, @after)",
+            new { limit, after }, cancellationToken))
+        .Select(g => new GhostUser(g.user_id, g.email, Utc(g.created_at)))
+        .ToList();
+
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
     private static DateTimeOffset? Utc(DateTime? at) => at is { } value ? Utc(value) : null;
@@ -119,6 +129,13 @@ public sealed class DashboardReader(MonitorConnections connections)
         public long orphaned_profiles { get; set; }
         public long count_difference { get; set; }
         public decimal duration_ms { get; set; }
+    }
+
+    private sealed class GhostRow
+    {
+        public Guid user_id { get; set; }
+        public string? email { get; set; }
+        public DateTime created_at { get; set; }
     }
 
     private sealed class DeliveryRow

@@ -15,7 +15,8 @@ namespace UserSync.Functions.Dashboard;
 /// checks the principal (<see cref="DashboardAccess"/>). Every answer has an ETag; If-None-Match
 /// equal to it is a 304 without a body. Summary, history and report take their tag from one tiny
 /// statement (user_sync.get_dashboard_version) and read nothing more on a 304; the others from
-/// the body they read. None of them counts the users tables, except the ghost page (a keyset page).
+/// the body they read. None of them scans the users tables: the ghost page reads the latest run's
+/// list and looks its ids up by primary key.
 /// </summary>
 public sealed class DashboardViewFunctions(
     DashboardAccess access,
@@ -119,7 +120,7 @@ public sealed class DashboardViewFunctions(
             return denied!;
         }
 
-        var (page, problem) = await StatusFunctions.ReadGhostPageAsync(store, request.Query, cancellationToken);
+        var (page, problem) = await StatusFunctions.ReadGhostPageAsync(reader.GetGhostsAsync, request.Query, cancellationToken);
         return page is null ? problem! : BodyTagged(request, page);
     }
 

@@ -49,15 +49,19 @@ public sealed class StatusFunctions(IUserSyncStore store)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Ghosts)] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (page, problem) = await ReadGhostPageAsync(store, request.Query, cancellationToken);
+        var (page, problem) = await ReadGhostPageAsync(store.GetGhostsAsync, request.Query, cancellationToken);
         return page is null ? problem! : TypedResults.Ok(page);
     }
 
-    /// <summary>The masked ghost page limit and after ask for (GET ghosts and GET view/ghosts), or the problem naming the bad one.</summary>
-    public static async Task<(GhostPage? Page, ValidationProblem? Problem)> ReadGhostPageAsync(IUserSyncStore store, IQueryCollection query,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The masked ghost page limit and after ask for, or the problem naming the bad one: GET ghosts
+    /// reads them live (<see cref="IUserSyncStore.GetGhostsAsync"/>), GET view/ghosts from the latest
+    /// run's list (<see cref="UserSync.Core.Dashboard.DashboardReader.GetGhostsAsync"/>).
+    /// </summary>
+    public static async Task<(GhostPage? Page, ValidationProblem? Problem)> ReadGhostPageAsync(
+        Func<int, Guid?, CancellationToken, Task<IReadOnlyList<GhostUser>>> read, IQueryCollection query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(query);
         if (!QueryInt.TryRead(query, "limit", 50, 1, MaxGhostPage, out var limit, out var problem))
         {
@@ -75,7 +79,7 @@ public sealed class StatusFunctions(IUserSyncStore store)
             after = lastId;
         }
 
-        var page = await store.GetGhostsAsync(limit, after, cancellationToken);
+        var page = await read(limit, after, cancellationToken);
         return (new GhostPage(
             page.Select(g => new MaskedGhost(PiiMasker.ShortenId(g.UserId), PiiMasker.MaskEmail(g.Email), g.CreatedAt)).ToList(),
             page.Count == limit ? GhostCursor.Encode(page[^1].UserId) : null,
