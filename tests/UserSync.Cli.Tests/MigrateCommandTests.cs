@@ -17,7 +17,7 @@ public sealed class MigrateCommandTests(PostgresClusterFixture fixture)
         var result = await MigrateAsync(database);
 
         CliAssert.ExitCode(ExitCodes.Healthy, result);
-        Assert.Equal(22, MigrationFiles.Count);
+        Assert.Equal(23, MigrationFiles.Count);
         Assert.Equal(MigrationFiles.Select(f => $"applied {f}"), result.StdoutLines.Where(l => l.StartsWith("applied ", StringComparison.Ordinal)));
         Assert.Equal((long)MigrationFiles.Count, await _cluster.ScalarAsync<long>(database, "select count(*) from user_sync.schema_versions"));
         Assert.Equal(0L, await _cluster.ScalarAsync<long>(database, "select ghost_users from user_sync.get_user_sync_stats()"));
@@ -55,7 +55,7 @@ public sealed class MigrateCommandTests(PostgresClusterFixture fixture)
         CliAssert.ExitCode(ExitCodes.Healthy, result);
         Assert.Equal(Migrations.NewSincePreviousRelease.Select(f => $"applied {Path.GetFileName(f)}"),
             result.StdoutLines.Where(l => l.StartsWith("applied ", StringComparison.Ordinal)));
-        Assert.Equal(16, Migrations.NewSincePreviousRelease.Count);
+        Assert.Equal(17, Migrations.NewSincePreviousRelease.Count);
         Assert.StartsWith("usersync:managed", await _cluster.ScalarAsync<string>(database,
             "select obj_description('public.handle_new_user()'::regprocedure, 'pg_proc')"), StringComparison.Ordinal);
         Assert.Equal("enabled", await _cluster.ScalarAsync<string>(database, "select user_sync.trigger_state()"));
