@@ -223,23 +223,56 @@ public static class SuccessReportBuilder
             .Select(g => new ChannelDeliveries(g.Key, g.Count(d => d.Delivered), g.Count(d => !d.Delivered), g.Count(d => d.Attempts > 1)))
             .ToList());
 
+    /// <summary>
+    /// One point a day. Runs and segments are in time order and segments do not overlap, so one
+    /// forward pass over each serves every day (90 days of 10-minute runs: 13,000 of each).
+    /// </summary>
     private static List<DailyPoint> Daily(ReportPeriod period, List<ReportRun> inPeriod, List<Segment> segments)
     {
         var days = new List<DailyPoint>();
+        int firstRun = 0, firstSegment = 0;
         for (var day = new DateTimeOffset(period.From.UtcDateTime.Date, TimeSpan.Zero); day < period.To; day = day.AddDays(1))
         {
             var start = day < period.From ? period.From : day;
             var end = day.AddDays(1) > period.To ? period.To : day.AddDays(1);
-            var runs = inPeriod.Where(r => r.CheckedAt >= start && r.CheckedAt < end).ToList();
-            var clipped = segments.Select(s => s.Clip(start, end)).Where(s => s is not null).Select(s => s!).ToList();
-            var observed = clipped.Sum(s => s.Minutes);
+            while (firstRun < inPeriod.Count && inPeriod[firstRun].CheckedAt < start)
+            {
+                firstRun++;
+            }
+
+            int runs = 0;
+            long maxGhosts = 0, maxOrphans = 0;
+            for (var i = firstRun; i < inPeriod.Count && inPeriod[i].CheckedAt < end; i++)
+            {
+                runs++;
+                maxGhosts = Math.Max(maxGhosts, inPeriod[i].GhostUsers);
+                maxOrphans = Math.Max(maxOrphans, inPeriod[i].OrphanedProfiles);
+            }
+
+            while (firstSegment < segments.Count && segments[firstSegment].End <= start)
+            {
+                firstSegment++;
+            }
+
+            double observed = 0, enabled = 0, ghostMinutes = 0;
+            for (var i = firstSegment; i < segments.Count && segments[i].Start < end; i++)
+            {
+                var minutes = segments[i].MinutesWithin(start, end);
+                if (minutes > 0)
+                {
+                    observed += minutes;
+                    enabled += segments[i].Run.TriggerEnabled ? minutes : 0;
+                    ghostMinutes += minutes * segments[i].Run.GhostUsers;
+                }
+            }
+
             days.Add(new DailyPoint(
                 DateOnly.FromDateTime(day.UtcDateTime),
-                runs.Count,
-                runs.Count > 0 ? runs.Max(r => r.GhostUsers) : 0,
-                runs.Count > 0 ? runs.Max(r => r.OrphanedProfiles) : 0,
-                observed > 0 ? Math.Round(clipped.Where(s => s.Run.TriggerEnabled).Sum(s => s.Minutes) / observed, 6) : null,
-                Minutes(clipped.Sum(s => s.Minutes * s.Run.GhostUsers))));
+                runs,
+                maxGhosts,
+                maxOrphans,
+                observed > 0 ? Math.Round(enabled / observed, 6) : null,
+                Minutes(ghostMinutes)));
         }
 
         return days;
@@ -287,11 +320,12 @@ public static class SuccessReportBuilder
     {
         public double Minutes => (End - Start).TotalMinutes;
 
-        public Segment? Clip(DateTimeOffset from, DateTimeOffset to)
+        /// <summary>The minutes of this segment inside [from, to) (0 when it is outside).</summary>
+        public double MinutesWithin(DateTimeOffset from, DateTimeOffset to)
         {
             var start = Start < from ? from : Start;
             var end = End > to ? to : End;
-            return end > start ? this with { Start = start, End = end } : null;
+            return end > start ? (end - start).TotalMinutes : 0;
         }
     }
 }
