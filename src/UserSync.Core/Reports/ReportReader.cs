@@ -18,11 +18,7 @@ public sealed class ReportReader(MonitorConnections connections, RecentReportRun
     {
         ArgumentNullException.ThrowIfNull(period);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var runs = (recent is null ? null : await recent.RunsForAsync(connection, period, cancellationToken))
-            ?? (await connection.QueryAsync<RunRow>(new CommandDefinition(
-                $"select {RunColumns} from user_sync.get_report_runs(@from, @to)",
-                new { from = period.From.UtcDateTime, to = period.To.UtcDateTime }, cancellationToken: cancellationToken)))
-            .Select(r => r.ToRun()).ToList();
+        var runs = await RunsAsync(connection, period, cancellationToken);
 
         // Audit and deliveries from the first incident's start (a run before the period), so an
         // incident carried in sees its repairs and alerts; within the readers' bound.
@@ -44,6 +40,21 @@ public sealed class ReportReader(MonitorConnections connections, RecentReportRun
                 d.delivered_at is { } at ? Utc(at) : null, d.attempts)).ToList();
         return new ReportFacts(runs, audit, deliveries);
     }
+
+    /// <summary>The runs of the period as get_report_runs gives them (with the runs its first incidents started in).</summary>
+    public async Task<IReadOnlyList<ReportRun>> ReadRunsAsync(ReportPeriod period, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await RunsAsync(connection, period, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<ReportRun>> RunsAsync(Npgsql.NpgsqlConnection connection, ReportPeriod period, CancellationToken cancellationToken) =>
+        (recent is null ? null : await recent.RunsForAsync(connection, period, cancellationToken))
+            ?? (await connection.QueryAsync<RunRow>(new CommandDefinition(
+                $"select {RunColumns} from user_sync.get_report_runs(@from, @to)",
+                new { from = period.From.UtcDateTime, to = period.To.UtcDateTime }, cancellationToken: cancellationToken)))
+            .Select(r => r.ToRun()).ToList();
 
     internal static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 

@@ -77,5 +77,8 @@ public sealed record Incident(
     bool? ResolvedWithoutRepair,
     int AlertsDelivered);
 
+/// <summary>An incident's span alone (<see cref="SuccessReportBuilder.IncidentSpans"/>): what the dashboard's history marks.</summary>
+public sealed record IncidentSpan(string Check, string Severity, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt);
+
 /// <summary>One UTC day of the period, for the charts.</summary>
 public sealed record DailyPoint(DateOnly Day, int Runs, long MaxGhosts, long MaxOrphans, double? TriggerUptime, double GhostMinutes);

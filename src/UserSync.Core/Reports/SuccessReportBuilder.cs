@@ -97,12 +97,34 @@ public static class SuccessReportBuilder
         return segments;
     }
 
-    private static List<Incident> Incidents(List<ReportRun> runs, ReportFacts facts, DateTimeOffset from, DateTimeOffset observedUntil)
+    /// <summary>
+    /// The incidents of <paramref name="period"/> as spans only (check, severity, start, end), from
+    /// its runs alone: what the history chart marks. The same walk as <see cref="Build"/>'s
+    /// incidents, without the figures that need the audit and the deliveries.
+    /// </summary>
+    public static IReadOnlyList<IncidentSpan> IncidentSpans(ReportPeriod period, IReadOnlyList<ReportRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(runs);
+        return Streaks(runs.OrderBy(r => r.CheckedAt).ToList())
+            .Where(s => s.ResolvedAt is null || s.ResolvedAt > period.From)
+            .Select(s => new IncidentSpan(s.Name, s.Severity, s.Failing[0].CheckedAt, s.ResolvedAt))
+            .OrderBy(i => i.StartedAt).ThenBy(i => Array.IndexOf(CheckOrder, i.Check)).ToList();
+    }
+
+    private static List<Incident> Incidents(List<ReportRun> runs, ReportFacts facts, DateTimeOffset from, DateTimeOffset observedUntil) =>
+        // Incidents that were over before the period began are context, not part of it.
+        Streaks(runs)
+            .Select(s => Incident(s.Name, s.Severity, s.Failing, s.ResolvedAt, facts, from, observedUntil))
+            .Where(i => i.ResolvedAt is null || i.ResolvedAt > from)
+            .OrderBy(i => i.StartedAt).ThenBy(i => Array.IndexOf(CheckOrder, i.Check)).ToList();
+
+    /// <summary>Per check, each run of failing runs in a row (open on the first failing run, closed by the first passing one).</summary>
+    private static IEnumerable<(string Name, string Severity, List<ReportRun> Failing, DateTimeOffset? ResolvedAt)> Streaks(List<ReportRun> runs)
     {
         var names = runs.SelectMany(r => r.Checks.Select(c => c.Name)).Distinct(StringComparer.Ordinal)
             .OrderBy(n => Array.IndexOf(CheckOrder, n) is var i && i < 0 ? int.MaxValue : i).ThenBy(n => n, StringComparer.Ordinal)
             .ToList();
-        var incidents = new List<Incident>();
         foreach (var name in names)
         {
             List<ReportRun>? failing = null;
@@ -123,20 +145,16 @@ public static class SuccessReportBuilder
                 }
                 else if (failing is not null)
                 {
-                    incidents.Add(Incident(name, severity, failing, run.CheckedAt, facts, from, observedUntil));
+                    yield return (name, severity, failing, run.CheckedAt);
                     failing = null;
                 }
             }
 
             if (failing is not null)
             {
-                incidents.Add(Incident(name, severity, failing, null, facts, from, observedUntil));
+                yield return (name, severity, failing, null);
             }
         }
-
-        // Incidents that were over before the period began are context, not part of it.
-        return incidents.Where(i => i.ResolvedAt is null || i.ResolvedAt > from)
-            .OrderBy(i => i.StartedAt).ThenBy(i => Array.IndexOf(CheckOrder, i.Check)).ToList();
     }
 
     private static Incident Incident(string name, string severity, List<ReportRun> failing, DateTimeOffset? resolvedAt, ReportFacts facts,

@@ -17,6 +17,10 @@ public sealed class SuccessReports(ReportReader reader, TimeProvider clock, IOpt
         return SuccessReportBuilder.Build(options.Value.Environment, period, now, facts);
     }
 
+    /// <summary>The incidents of a period as spans, from its runs only (the dashboard's history).</summary>
+    public async Task<IReadOnlyList<IncidentSpan>> IncidentSpansAsync(ReportPeriod period, CancellationToken cancellationToken) =>
+        SuccessReportBuilder.IncidentSpans(period, await reader.ReadRunsAsync(period, cancellationToken));
+
     /// <summary>The calendar month the clock is in, up to now.</summary>
     public Task<SuccessReport> CurrentMonthAsync(CancellationToken cancellationToken) =>
         BuildAsync(ReportPeriod.CurrentMonth(clock.GetUtcNow()), cancellationToken);

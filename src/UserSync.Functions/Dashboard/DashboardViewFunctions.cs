@@ -83,11 +83,11 @@ public sealed class DashboardViewFunctions(
         return await ETags.AnswerAsync(request, etag, async () =>
         {
             var runs = await reader.GetHistoryAsync(days, cancellationToken);
-            var report = await reports.BuildAsync(ReportPeriod.LastDays(days, clock.GetUtcNow()), cancellationToken);
+            var incidents = await reports.IncidentSpansAsync(ReportPeriod.LastDays(days, clock.GetUtcNow()), cancellationToken);
             return TypedResults.Ok(new HistoryView(days,
                 runs.Reverse().Select(r => new HistoryRunView(r.RunId, r.CheckedAt, r.Status.ToString().ToLowerInvariant(), r.Source, r.RequestedBy,
                     r.AuthUsers, r.Profiles, r.GhostUsers, r.OrphanedProfiles, r.CountDifference, r.DurationMs)).ToList(),
-                report.Incidents.Select(i => new IncidentView(i.Check, i.Severity, i.StartedAt, i.ResolvedAt)).ToList()));
+                incidents.Select(i => new IncidentView(i.Check, i.Severity, i.StartedAt, i.ResolvedAt)).ToList()));
         });
     }
 
