@@ -200,7 +200,7 @@ class Report:
              "guards, `on conflict do nothing`)", "ours_insert", "docs"),
             ("UserSync's update trigger during the signup (fired by its five updates of `auth.users`)", "ours", "ours_insert"),
             ("of which firing a do-nothing update trigger five times", "floor", "docs"),
-            ("the `set search_path` of those four functions (Supabase's linter requires it of every function)",
+            ("the `set search_path` of the two trigger functions (Supabase's linter requires it of every function)",
              "ours", "ours_no_set"),
         ]
         part_rows = [f"| {what} | {added[a] - added[b]:+.1f} | {added_ir[a] - added_ir[b]:+,.0f} |" for what, a, b in parts]
@@ -429,8 +429,10 @@ class Report:
         note = ("Since migration 20261203001000 the repair maps its batch in its INSERT (no call of "
                 "`user_sync.profile_values` per row); what each repaired row still costs is the insert itself with its "
                 "primary-key check (`on conflict do nothing`) and the foreign key's check of the auth row "
-                "(`bench/backfill_before_after.sh` counts it in instructions). Floor: the single statement, without "
-                "signups beside it.")
+                "(`bench/backfill_before_after.sh` counts it in instructions). Floor: what a repaired row must cost, finding "
+                "it and inserting its profile with the table's keys, counted in instructions by `bench/backfill_floor.sh` "
+                "(docs/performance.md, \"The backfill's floor\"); the single statement without load is slower than the "
+                "batches, so it is no floor.")
         self.row(f"Backfill of {fmt_n(ghosts)} ghosts in {fmt_size(users)} users, batches of {fmt_n(batch)}, under signup load",
                  f"{fmt_n(rate)} rows/s ({batches:.0f} batches)",
                  f"{fmt_n(statistics.median(single_rates))} rows/s single statement, no load" if single else "—",
