@@ -8,9 +8,10 @@
 #
 # Times (psql \timing, calling the same functions the monitor calls): the quality check, the first ghost
 # page, a ghost page after a cursor in the middle of the key space, the first orphan page, and a
-# dry-run repair batch. Rounds interleave the two databases. Then the server time per signup (the
-# insert trigger now calls profile_values as a PL/pgSQL function with a fixed
-# search_path; the previous release inlined them as SQL functions), alternating the databases in rounds of server-side loops, one transaction per signup.
+# dry-run repair batch. Rounds interleave the two databases. Then the server time per signup with
+# each release's triggers (one insert of auth.users a transaction; bench/run.sh sections 1 and 2 measure
+# the whole Supabase Auth signup and price each part), alternating the databases in rounds of
+# server-side loops, one transaction per signup.
 # Then prints the plans of each read in the current database with `explain (analyze, buffers)`
 # (auto_explain, nested statements). The two tables replace the "## The monitor's reads and
 # signups, previous release vs now" section of docs/performance.md (BENCH_OUT).
@@ -122,8 +123,8 @@ p, c = t["previous_release"], t["current_release"]
 print()
 print(f"Signups, server time per signup (synchronous_commit = off so the CPU shows; {len(c)} rounds of 500, alternating): "
       f"previous release {statistics.median(p):.1f} µs, now {statistics.median(c):.1f} µs, now / previous "
-      f"{statistics.median(x / y for x, y in zip(c, p)):.2f} (the signup trigger now calls `profile_values`, "
-      "a PL/pgSQL function with a fixed search_path, where the previous release's SQL functions were inlined).")
+      f"{statistics.median(x / y for x, y in zip(c, p)):.2f}. The current insert trigger maps every profile column "
+      "(created_at, the metadata guards, idempotence) in its one INSERT under a fixed search_path; sections 1 and 2 measure the whole Supabase Auth signup and what each part costs.")
 PY
 cat "$work/reads.md"
 python3 bench/write_section.py "$out" <"$work/reads.md"

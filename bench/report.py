@@ -561,6 +561,9 @@ class Report:
             "slices, `count(*)` only), each against the fastest lower-bound variant of section 4.",
             "- `bench/check_before_after.sh`: the monitor's reads and the signup, previous release against now; it "
             "writes its own section, which `bench/run.sh` keeps.",
+            "- `bench/backfill_floor.sh`: instructions per repaired row of the repair and of the least work a repair "
+            "must do (find the ghosts, insert their profiles with the primary key and the foreign key), with each of "
+            "those parts; it writes its own section, which `bench/run.sh` keeps.",
         ])
 
     def closing(self):
