@@ -106,18 +106,22 @@ public static class SuccessReportBuilder
     {
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(runs);
-        return Streaks(InTimeOrder(runs))
-            .Where(s => s.ResolvedAt is null || s.ResolvedAt > period.From)
-            .Select(s => new IncidentSpan(s.Name, s.Severity, s.Failing[0].CheckedAt, s.ResolvedAt))
-            .OrderBy(i => i.StartedAt).ThenBy(i => Array.IndexOf(CheckOrder, i.Check)).ToList();
+        return PeriodStreaks(InTimeOrder(runs), period.From)
+            .Select(s => new IncidentSpan(s.Name, s.Severity, s.Failing[0].CheckedAt, s.ResolvedAt)).ToList();
     }
 
     private static List<Incident> Incidents(List<ReportRun> runs, ReportFacts facts, DateTimeOffset from, DateTimeOffset observedUntil) =>
-        // Incidents that were over before the period began are context, not part of it.
+        PeriodStreaks(runs, from).Select(s => Incident(s.Name, s.Severity, s.Failing, s.ResolvedAt, facts, from, observedUntil)).ToList();
+
+    /// <summary>
+    /// The streaks that are the period's incidents, by start and then check: streaks that were over
+    /// before the period began are context, not part of it.
+    /// </summary>
+    private static IEnumerable<(string Name, string Severity, List<ReportRun> Failing, DateTimeOffset? ResolvedAt)> PeriodStreaks(
+        List<ReportRun> runs, DateTimeOffset from) =>
         Streaks(runs)
-            .Select(s => Incident(s.Name, s.Severity, s.Failing, s.ResolvedAt, facts, from, observedUntil))
-            .Where(i => i.ResolvedAt is null || i.ResolvedAt > from)
-            .OrderBy(i => i.StartedAt).ThenBy(i => Array.IndexOf(CheckOrder, i.Check)).ToList();
+            .Where(s => s.ResolvedAt is null || s.ResolvedAt > from)
+            .OrderBy(s => s.Failing[0].CheckedAt).ThenBy(s => Array.IndexOf(CheckOrder, s.Name));
 
     /// <summary>
     /// Per check, each run of failing runs in a row (open on the first failing run, closed by the
