@@ -26,4 +26,12 @@ internal static class ExampleMonthReport
             new FakeTimeProvider(now ?? ExampleMonth.ReportClock), options);
         return await reports.BuildAsync(period, CancellationToken.None);
     }
+
+    /// <summary>The period's runs through the real reader, as the report reads them.</summary>
+    public static async Task<IReadOnlyList<ReportRun>> RunsAsync(MonitorDatabase db, ReportPeriod period)
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(db.Options());
+        await using var dataSource = MonitorConnections.BuildDataSource(options.Value);
+        return await new ReportReader(new MonitorConnections(dataSource, options)).ReadRunsAsync(period, CancellationToken.None);
+    }
 }

@@ -148,10 +148,6 @@ public sealed class SuccessReportIntegrationTests(PostgresClusterFixture fixture
     public async Task The_history_spans_are_the_reports_incidents_for_every_period()
     {
         var db = await ExampleMonthReport.DatabaseAsync(fixture.Cluster);
-        var settings = db.Options();
-        var options = Microsoft.Extensions.Options.Options.Create(settings);
-        await using var dataSource = UserSync.Core.Store.MonitorConnections.BuildDataSource(options.Value);
-        var reader = new ReportReader(new UserSync.Core.Store.MonitorConnections(dataSource, options));
 
         // The month, and windows that start inside incidents (carried in) or end inside them (still open).
         ReportPeriod[] periods = [ReportPeriod.Month(2026, 11), ReportPeriod.LastDays(7, At(11, 13, 0, 0)),
@@ -161,7 +157,7 @@ public sealed class SuccessReportIntegrationTests(PostgresClusterFixture fixture
         foreach (var period in periods)
         {
             var report = await ExampleMonthReport.BuildAsync(db, period);
-            var spans = SuccessReportBuilder.IncidentSpans(period, await reader.ReadRunsAsync(period, CancellationToken.None));
+            var spans = SuccessReportBuilder.IncidentSpans(period, await ExampleMonthReport.RunsAsync(db, period));
             Assert.Equal(report.Incidents.Select(i => new IncidentSpan(i.Check, i.Severity, i.StartedAt, i.ResolvedAt)), spans);
             compared += spans.Count;
         }
@@ -170,7 +166,7 @@ public sealed class SuccessReportIntegrationTests(PostgresClusterFixture fixture
 
         // Given more runs than the period's (the whole month for its last ten days), the incidents over before it are left out.
         var lastTen = ReportPeriod.LastDays(10, At(12, 1, 0, 0));
-        var month = await reader.ReadRunsAsync(ReportPeriod.Month(2026, 11), CancellationToken.None);
+        var month = await ExampleMonthReport.RunsAsync(db, ReportPeriod.Month(2026, 11));
         var expected = (await ExampleMonthReport.BuildAsync(db, lastTen)).Incidents.Select(i => new IncidentSpan(i.Check, i.Severity, i.StartedAt, i.ResolvedAt));
         Assert.Equal(expected, SuccessReportBuilder.IncidentSpans(lastTen, month));
         Assert.NotEqual(SuccessReportBuilder.IncidentSpans(ReportPeriod.Month(2026, 11), month).Count, expected.Count());
