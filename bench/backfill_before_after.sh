@@ -120,12 +120,7 @@ reset before; reset after
 as_cluster_owner pg_ctl -D "$pgdir/data" -w -t 60 stop >/dev/null
 declare -A ir
 for db in before after; do
-  for n in $ir_small $ir_large; do
-    ir[$db.$n]=$(printf '%s\n' "begin" \
-                   "select count(*) from user_sync.repair_ghost_users($n, false)" "rollback" \
-                 | ir_count "$pgdir" "$db" PortalRun "$db.$n")
-  done
-  ir[$db]=$(( (ir[$db.$ir_large] - ir[$db.$ir_small]) / (ir_large - ir_small) ))
+  ir[$db]=$(ir_per_row "$pgdir" "$db" "$ir_small" "$ir_large" "$db" "select count(*) from user_sync.repair_ghost_users(%d, false)")
   say "$db: ${ir[$db]} instructions per repaired row"
 done
 

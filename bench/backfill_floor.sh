@@ -73,13 +73,7 @@ arm_sql[insert_bare]="insert into bench.bare ($columns) $select_n"
 as_cluster_owner pg_ctl -D "$pgdir/data" -w -t 60 stop >/dev/null
 declare -A ir
 for arm in $arms; do
-  for n in $ir_small $ir_large; do
-    # shellcheck disable=SC2059 # the arm's SQL is the format (N in %d)
-    ir[$arm.$n]=$({ echo "$join_setup"; echo "begin"; printf "${arm_sql[$arm]}\n" "$n"; echo "rollback"; } \
-                  | ir_count "$pgdir" floor PortalRun "$arm.$n")
-    [ -n "${ir[$arm.$n]}" ] || { echo "no instruction count for $arm, $n rows" >&2; exit 1; }
-  done
-  ir[$arm]=$(( (ir[$arm.$ir_large] - ir[$arm.$ir_small]) / (ir_large - ir_small) ))
+  ir[$arm]=$(ir_per_row "$pgdir" floor "$ir_small" "$ir_large" "$arm" "${arm_sql[$arm]}" "$join_setup")
   say "$arm: ${ir[$arm]} instructions per row"
 done
 

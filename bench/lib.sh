@@ -247,6 +247,22 @@ ir_per_call() {
   echo $(( (ir_large - ir_small) / (large - small) ))
 }
 
+# ir_per_row DIR DB SMALL LARGE NAME SQL [SETUP]: instructions per row of SQL (a printf format, %d
+# the number of rows), run in a transaction rolled back, after SETUP, in a single-user session on
+# the stopped cluster; every top-level statement counts (PortalRun), and what a session does once
+# cancels out: (Ir(LARGE) - Ir(SMALL)) / (LARGE - SMALL).
+ir_per_row() {
+  local dir=$1 db=$2 small=$3 large=$4 name=$5 sql=$6 setup=${7:-} n ir ir_small ir_large
+  for n in "$small" "$large"; do
+    # shellcheck disable=SC2059 # SQL is the format (%d the rows)
+    ir=$({ if [ -n "$setup" ]; then echo "$setup"; fi; echo "begin"; printf "$sql\n" "$n"; echo "rollback"; } \
+         | ir_count "$dir" "$db" PortalRun "$name.$n") || return 1
+    [ -n "$ir" ] || { echo "no instruction count for $name, $n rows" >&2; return 1; }
+    if [ "$n" = "$small" ]; then ir_small=$ir; else ir_large=$ir; fi
+  done
+  echo $(( (ir_large - ir_small) / (large - small) ))
+}
+
 # The ways to read both primary keys once, index-only, with at most the parallelism the quality
 # check may use (its functions set max_parallel_workers_per_gather = 2). The check's lower bound
 # is the fastest of them in the same run. bound_sql holds one statement per line; bound_plan
